@@ -1,0 +1,237 @@
+/*
+ * Reading messages. The SQL text depends only on the query's shape, never on
+ * its values, so each connection prepares one statement per shape on first
+ * use and binds values afterwards. A set with one value is compared with
+ * '=' so that its index also yields the order (a list of one account is an
+ * index range scan, newest first, stopping at the limit); a larger set is
+ * bound as one JSON array and matched through json_each.
+ */
+#include "sqlite_backend.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { SET_NONE = 0, SET_ONE = 1, SET_MANY = 2 };
+enum {
+  FLAG_AFTER = 1,
+  FLAG_BEFORE = 2,
+  FLAG_TERMS = 4,
+  FLAG_CURSOR = 8,
+};
+
+static unsigned int set_state(size_t count) {
+  return count == 0 ? SET_NONE : count == 1 ? SET_ONE : SET_MANY;
+}
+
+unsigned int msg__sqlite_shape(const msg_backend_query *q) {
+  unsigned int sets = set_state(q->account_id_count) + 3 * set_state(q->message_id_count) +
+                      9 * set_state(q->sender_number_count) +
+                      27 * set_state(q->receiver_number_count);
+  unsigned int flags = (q->has_created_after ? FLAG_AFTER : 0) |
+                       (q->has_created_before ? FLAG_BEFORE : 0) |
+                       (q->term_count ? FLAG_TERMS : 0) | (q->has_cursor ? FLAG_CURSOR : 0);
+  return sets * 16 + flags;
+}
+
+/* Parameters are numbered by meaning so the binder need not track order. */
+enum {
+  P_ACCOUNTS = 1,
+  P_IDS,
+  P_SENDERS,
+  P_RECEIVERS,
+  P_AFTER,
+  P_BEFORE,
+  P_TERMS,
+  P_CURSOR_TIME,
+  P_CURSOR_ID,
+  P_LIMIT,
+};
+
+static char *append_set(char *sql, const char *column, size_t count, int param) {
+  if (count == 0 || !sql)
+    return sql;
+  char *next = count == 1
+                   ? sqlite3_mprintf("%s AND %s = ?%d", sql, column, param)
+                   : sqlite3_mprintf("%s AND %s IN (SELECT value FROM json_each(?%d))", sql,
+                                     column, param);
+  sqlite3_free(sql);
+  return next;
+}
+
+static char *append(char *sql, int when, const char *clause) {
+  if (!when || !sql)
+    return sql;
+  char *next = sqlite3_mprintf("%s%s", sql, clause);
+  sqlite3_free(sql);
+  return next;
+}
+
+char *msg__sqlite_search_sql(const msg_backend_query *q) {
+  char *sql = sqlite3_mprintf("SELECT " SQLITE_MESSAGE_COLUMNS " FROM messages WHERE 1");
+  sql = append_set(sql, "account_id", q->account_id_count, P_ACCOUNTS);
+  sql = append_set(sql, "message_id", q->message_id_count, P_IDS);
+  sql = append_set(sql, "sender_number", q->sender_number_count, P_SENDERS);
+  sql = append_set(sql, "receiver_number", q->receiver_number_count, P_RECEIVERS);
+  sql = append(sql, q->has_created_after, " AND created_at > ?5");
+  sql = append(sql, q->has_created_before, " AND created_at < ?6");
+  sql = append(sql, q->term_count > 0,
+               " AND seq IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ?7)");
+  sql = append(sql, q->has_cursor, " AND (created_at, message_id) < (?8, ?9)");
+  return append(sql, 1, " ORDER BY created_at DESC, message_id DESC LIMIT ?10");
+}
+
+/* A JSON array of strings. Values were validated by the core (digits, '+',
+ * hex and '-'); quotes and backslashes are escaped all the same. */
+static char *json_strings(const char *const *values, size_t count) {
+  char *json = sqlite3_mprintf("[");
+  for (size_t i = 0; json && i < count; i++) {
+    char *next = sqlite3_mprintf("%s%s\"", json, i ? "," : "");
+    sqlite3_free(json);
+    json = next;
+    for (const char *p = values[i]; json && *p; p++) {
+      next = sqlite3_mprintf(*p == '"' || *p == '\\' ? "%s\\%c" : "%s%c", json, *p);
+      sqlite3_free(json);
+      json = next;
+    }
+    if (json) {
+      next = sqlite3_mprintf("%s\"", json);
+      sqlite3_free(json);
+      json = next;
+    }
+  }
+  if (json) {
+    char *next = sqlite3_mprintf("%s]", json);
+    sqlite3_free(json);
+    json = next;
+  }
+  return json;
+}
+
+static char *json_integers(const int64_t *values, size_t count) {
+  char *json = sqlite3_mprintf("[");
+  for (size_t i = 0; json && i < count; i++) {
+    char *next = sqlite3_mprintf("%s%s%lld", json, i ? "," : "", (long long)values[i]);
+    sqlite3_free(json);
+    json = next;
+  }
+  if (json) {
+    char *next = sqlite3_mprintf("%s]", json);
+    sqlite3_free(json);
+    json = next;
+  }
+  return json;
+}
+
+/* An FTS5 query requiring every term: each one quoted as a phrase. */
+static char *match_expression(const char *const *terms, size_t count) {
+  char *expr = sqlite3_mprintf("%s", "");
+  for (size_t i = 0; expr && i < count; i++) {
+    char *quoted = sqlite3_mprintf("%s%s\"", expr, i ? " " : "");
+    sqlite3_free(expr);
+    expr = quoted;
+    for (const char *p = terms[i]; expr && *p; p++) {
+      char *next = sqlite3_mprintf(*p == '"' ? "%s\"\"" : "%s%c", expr, *p);
+      sqlite3_free(expr);
+      expr = next;
+    }
+    if (expr) {
+      char *next = sqlite3_mprintf("%s\"", expr);
+      sqlite3_free(expr);
+      expr = next;
+    }
+  }
+  return expr;
+}
+
+static int bind_string_set(sqlite3_stmt *s, int param, const char *const *values, size_t count) {
+  if (count == 0)
+    return SQLITE_OK;
+  if (count == 1)
+    return sqlite3_bind_text(s, param, values[0], -1, SQLITE_STATIC);
+  char *json = json_strings(values, count);
+  return json ? sqlite3_bind_text(s, param, json, -1, sqlite3_free) : SQLITE_NOMEM;
+}
+
+static int bind_query(sqlite3_stmt *s, const msg_backend_query *q) {
+  int rc = SQLITE_OK;
+  if (q->account_id_count == 1) {
+    rc = sqlite3_bind_int64(s, P_ACCOUNTS, q->account_ids[0]);
+  } else if (q->account_id_count > 1) {
+    char *json = json_integers(q->account_ids, q->account_id_count);
+    rc = json ? sqlite3_bind_text(s, P_ACCOUNTS, json, -1, sqlite3_free) : SQLITE_NOMEM;
+  }
+  if (rc == SQLITE_OK)
+    rc = bind_string_set(s, P_IDS, q->message_ids, q->message_id_count);
+  if (rc == SQLITE_OK)
+    rc = bind_string_set(s, P_SENDERS, q->sender_numbers, q->sender_number_count);
+  if (rc == SQLITE_OK)
+    rc = bind_string_set(s, P_RECEIVERS, q->receiver_numbers, q->receiver_number_count);
+  if (rc == SQLITE_OK && q->has_created_after)
+    rc = sqlite3_bind_int64(s, P_AFTER, q->created_after);
+  if (rc == SQLITE_OK && q->has_created_before)
+    rc = sqlite3_bind_int64(s, P_BEFORE, q->created_before);
+  if (rc == SQLITE_OK && q->term_count > 0) {
+    char *expr = match_expression(q->terms, q->term_count);
+    rc = expr ? sqlite3_bind_text(s, P_TERMS, expr, -1, sqlite3_free) : SQLITE_NOMEM;
+  }
+  if (rc == SQLITE_OK && q->has_cursor) {
+    rc = sqlite3_bind_int64(s, P_CURSOR_TIME, q->cursor_created_at);
+    if (rc == SQLITE_OK)
+      rc = sqlite3_bind_text(s, P_CURSOR_ID, q->cursor_message_id, -1, SQLITE_STATIC);
+  }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_bind_int64(s, P_LIMIT, (sqlite3_int64)q->limit);
+  return rc;
+}
+
+int msg__sqlite_push_row(sqlite3_stmt *stmt, msg_backend_rows *rows, msg_error *err) {
+  msg_message m = {
+      .message_id = (const char *)sqlite3_column_text(stmt, 0),
+      .account_id = sqlite3_column_int64(stmt, 1),
+      .sender_number = (const char *)sqlite3_column_text(stmt, 2),
+      .receiver_number = (const char *)sqlite3_column_text(stmt, 3),
+      .body = sqlite3_column_type(stmt, 4) == SQLITE_NULL
+                  ? NULL
+                  : (const char *)sqlite3_column_text(stmt, 4),
+      .created_at = sqlite3_column_int64(stmt, 5),
+  };
+  return msg_backend_rows_push(rows, &m, err);
+}
+
+static int prepare_shape(sqlite_conn *c, const msg_backend_query *q, sqlite3_stmt **out,
+                         msg_error *err) {
+  unsigned int shape = msg__sqlite_shape(q);
+  if (!c->search[shape]) {
+    char *sql = msg__sqlite_search_sql(q);
+    if (!sql)
+      return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
+    int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->search[shape],
+                                NULL);
+    sqlite3_free(sql);
+    if (rc != SQLITE_OK)
+      return msg__sqlite_fail(err, c->db, rc, "preparing a query");
+  }
+  *out = c->search[shape];
+  return MSG_OK;
+}
+
+int msg__sqlite_query(msg_backend *backend, msg_backend_conn *conn,
+                      const msg_backend_query *query, msg_backend_rows *rows, msg_error *err) {
+  sqlite_conn *c = (sqlite_conn *)conn;
+  sqlite3_stmt *s = NULL;
+  int rc = prepare_shape(c, query, &s, err);
+  if (rc != MSG_OK)
+    return rc;
+  int src = bind_query(s, query);
+  if (src != SQLITE_OK) {
+    rc = msg__sqlite_fail(err, c->db, src, "binding a query");
+  } else {
+    while ((src = sqlite3_step(s)) == SQLITE_ROW && rc == MSG_OK)
+      rc = msg__sqlite_push_row(s, rows, err);
+    if (rc == MSG_OK && src != SQLITE_DONE)
+      rc = msg__sqlite_fail(err, c->db, src, "running a query");
+  }
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return rc;
+}
