@@ -47,100 +47,84 @@ enum {
   P_LIMIT,
 };
 
-static char *append_set(char *sql, const char *column, size_t count, int param) {
-  if (count == 0 || !sql)
-    return sql;
-  char *next = count == 1
-                   ? sqlite3_mprintf("%s AND %s = ?%d", sql, column, param)
-                   : sqlite3_mprintf("%s AND %s IN (SELECT value FROM json_each(?%d))", sql,
-                                     column, param);
-  sqlite3_free(sql);
-  return next;
-}
-
-static char *append(char *sql, int when, const char *clause) {
-  if (!when || !sql)
-    return sql;
-  char *next = sqlite3_mprintf("%s%s", sql, clause);
-  sqlite3_free(sql);
-  return next;
+static void append_set(sqlite3_str *sql, const char *column, size_t count, int param) {
+  if (count == 1)
+    sqlite3_str_appendf(sql, " AND %s = ?%d", column, param);
+  else if (count > 1)
+    sqlite3_str_appendf(sql, " AND %s IN (SELECT value FROM json_each(?%d))", column, param);
 }
 
 char *msg__sqlite_search_sql(const msg_backend_query *q) {
-  char *sql = sqlite3_mprintf("SELECT " SQLITE_MESSAGE_COLUMNS " FROM messages WHERE 1");
-  sql = append_set(sql, "account_id", q->account_id_count, P_ACCOUNTS);
-  sql = append_set(sql, "message_id", q->message_id_count, P_IDS);
-  sql = append_set(sql, "sender_number", q->sender_number_count, P_SENDERS);
-  sql = append_set(sql, "receiver_number", q->receiver_number_count, P_RECEIVERS);
-  sql = append(sql, q->has_created_after, " AND created_at > ?5");
-  sql = append(sql, q->has_created_before, " AND created_at < ?6");
-  sql = append(sql, q->term_count > 0,
-               " AND seq IN (SELECT rowid FROM messages_words WHERE messages_words MATCH ?7)");
-  sql = append(sql, q->has_cursor, " AND (created_at, message_id) < (?8, ?9)");
-  return append(sql, 1, " ORDER BY created_at DESC, message_id DESC LIMIT ?10");
+  sqlite3_str *sql = sqlite3_str_new(NULL);
+  sqlite3_str_appendall(sql, "SELECT " SQLITE_MESSAGE_COLUMNS " FROM messages WHERE 1");
+  append_set(sql, "account_id", q->account_id_count, P_ACCOUNTS);
+  append_set(sql, "message_id", q->message_id_count, P_IDS);
+  append_set(sql, "sender_number", q->sender_number_count, P_SENDERS);
+  append_set(sql, "receiver_number", q->receiver_number_count, P_RECEIVERS);
+  if (q->has_created_after)
+    sqlite3_str_appendf(sql, " AND created_at > ?%d", P_AFTER);
+  if (q->has_created_before)
+    sqlite3_str_appendf(sql, " AND created_at < ?%d", P_BEFORE);
+  if (q->term_count > 0)
+    sqlite3_str_appendf(sql,
+                        " AND seq IN (SELECT rowid FROM messages_words WHERE messages_words"
+                        " MATCH ?%d)",
+                        P_TERMS);
+  if (q->has_cursor)
+    sqlite3_str_appendf(sql, " AND (created_at, message_id) < (?%d, ?%d)", P_CURSOR_TIME,
+                        P_CURSOR_ID);
+  sqlite3_str_appendf(sql, " ORDER BY created_at DESC, message_id DESC LIMIT ?%d", P_LIMIT);
+  return sqlite3_str_finish(sql);
 }
 
-/* A JSON array of strings. Values were validated by the core (digits, '+',
- * hex and '-'); quotes and backslashes are escaped all the same. */
+/* Appends `value` inside double quotes, doubling quotes (FTS5) or
+ * backslash-escaping quotes and backslashes (JSON). */
+static void append_quoted(sqlite3_str *out, const char *value, int json) {
+  sqlite3_str_appendchar(out, 1, '"');
+  for (const char *p = value; *p; p++) {
+    if (*p == '"')
+      sqlite3_str_appendall(out, json ? "\\\"" : "\"\"");
+    else if (json && *p == '\\')
+      sqlite3_str_appendall(out, "\\\\");
+    else
+      sqlite3_str_appendchar(out, 1, *p);
+  }
+  sqlite3_str_appendchar(out, 1, '"');
+}
+
+/* A JSON array of strings, for json_each. Values were validated by the core
+ * (digits, '+', hex and '-'); they are escaped all the same. */
 static char *json_strings(const char *const *values, size_t count) {
-  char *json = sqlite3_mprintf("[");
-  for (size_t i = 0; json && i < count; i++) {
-    char *next = sqlite3_mprintf("%s%s\"", json, i ? "," : "");
-    sqlite3_free(json);
-    json = next;
-    for (const char *p = values[i]; json && *p; p++) {
-      next = sqlite3_mprintf(*p == '"' || *p == '\\' ? "%s\\%c" : "%s%c", json, *p);
-      sqlite3_free(json);
-      json = next;
-    }
-    if (json) {
-      next = sqlite3_mprintf("%s\"", json);
-      sqlite3_free(json);
-      json = next;
-    }
+  sqlite3_str *json = sqlite3_str_new(NULL);
+  sqlite3_str_appendchar(json, 1, '[');
+  for (size_t i = 0; i < count; i++) {
+    if (i)
+      sqlite3_str_appendchar(json, 1, ',');
+    append_quoted(json, values[i], 1);
   }
-  if (json) {
-    char *next = sqlite3_mprintf("%s]", json);
-    sqlite3_free(json);
-    json = next;
-  }
-  return json;
+  sqlite3_str_appendchar(json, 1, ']');
+  return sqlite3_str_finish(json);
 }
 
 static char *json_integers(const int64_t *values, size_t count) {
-  char *json = sqlite3_mprintf("[");
-  for (size_t i = 0; json && i < count; i++) {
-    char *next = sqlite3_mprintf("%s%s%lld", json, i ? "," : "", (long long)values[i]);
-    sqlite3_free(json);
-    json = next;
-  }
-  if (json) {
-    char *next = sqlite3_mprintf("%s]", json);
-    sqlite3_free(json);
-    json = next;
-  }
-  return json;
+  sqlite3_str *json = sqlite3_str_new(NULL);
+  sqlite3_str_appendchar(json, 1, '[');
+  for (size_t i = 0; i < count; i++)
+    sqlite3_str_appendf(json, "%s%lld", i ? "," : "", (long long)values[i]);
+  sqlite3_str_appendchar(json, 1, ']');
+  return sqlite3_str_finish(json);
 }
 
-/* An FTS5 query requiring every term: each one quoted as a phrase. */
+/* An FTS5 query requiring every term: each one quoted as a phrase, and
+ * phrases separated by spaces (an implicit AND). */
 static char *match_expression(const char *const *terms, size_t count) {
-  char *expr = sqlite3_mprintf("%s", "");
-  for (size_t i = 0; expr && i < count; i++) {
-    char *quoted = sqlite3_mprintf("%s%s\"", expr, i ? " " : "");
-    sqlite3_free(expr);
-    expr = quoted;
-    for (const char *p = terms[i]; expr && *p; p++) {
-      char *next = sqlite3_mprintf(*p == '"' ? "%s\"\"" : "%s%c", expr, *p);
-      sqlite3_free(expr);
-      expr = next;
-    }
-    if (expr) {
-      char *next = sqlite3_mprintf("%s\"", expr);
-      sqlite3_free(expr);
-      expr = next;
-    }
+  sqlite3_str *expr = sqlite3_str_new(NULL);
+  for (size_t i = 0; i < count; i++) {
+    if (i)
+      sqlite3_str_appendchar(expr, 1, ' ');
+    append_quoted(expr, terms[i], 0);
   }
-  return expr;
+  return sqlite3_str_finish(expr);
 }
 
 static int bind_string_set(sqlite3_stmt *s, int param, const char *const *values, size_t count) {
