@@ -1,0 +1,207 @@
+/*
+ * Settings. One table describes every setting (flag, environment variable,
+ * default, help); parsing walks it, so --help, the environment and the flags
+ * can never disagree. Values are checked here, once, so that the rest of the
+ * server can trust them.
+ */
+#include "config.h"
+
+#include <msg/msg.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef MSG_SERVER_VERSION
+#define MSG_SERVER_VERSION "0.0.0"
+#endif
+
+typedef enum kind { KIND_STRING, KIND_INT, KIND_LONG, KIND_LEVEL, KIND_LISTEN } kind;
+
+typedef struct setting {
+  const char *flag;
+  const char *env;
+  kind kind;
+  long min, max;
+  const char *default_value;
+  const char *help;
+} setting;
+
+static const setting settings[] = {
+    {"listen", "MSG_LISTEN", KIND_LISTEN, 0, 0, "127.0.0.1:8080",
+     "address to listen on, HOST:PORT (IPv4)"},
+    {"database", "MSG_DATABASE_URL", KIND_STRING, 0, 0, "sqlite:msg.db",
+     "store URI: sqlite:PATH, sqlite::memory:, postgresql://..."},
+    {"threads", "MSG_THREADS", KIND_INT, 1, 1024, "16",
+     "worker threads (connections served at once)"},
+    {"connection-queue", "MSG_CONNECTION_QUEUE", KIND_INT, 1, 65535, "64",
+     "accepted connections that may wait for a worker"},
+    {"log-level", "MSG_LOG_LEVEL", KIND_LEVEL, 0, 0, "info", "debug, info, warn or error"},
+    {"max-body-bytes", "MSG_MAX_BODY_BYTES", KIND_LONG, 64, 16L * 1024 * 1024, "65536",
+     "largest request body accepted (413 above)"},
+    {"max-header-bytes", "MSG_MAX_HEADER_BYTES", KIND_INT, 1024, 1024 * 1024, "16384",
+     "largest request line plus headers accepted"},
+    {"request-timeout-ms", "MSG_REQUEST_TIMEOUT_MS", KIND_INT, 100, 3600000, "10000",
+     "longest time to receive a request or send a response"},
+    {"keepalive-timeout-ms", "MSG_KEEPALIVE_TIMEOUT_MS", KIND_INT, 0, 3600000, "5000",
+     "how long an idle keep-alive connection is held"},
+    {"drain-delay-ms", "MSG_DRAIN_DELAY_MS", KIND_INT, 0, 3600000, "5000",
+     "after SIGTERM: time readiness reports 503 before new connections are refused"},
+    {"pool-size", "MSG_POOL_SIZE", KIND_INT, 0, 1024, "0",
+     "database connections per process (0: the backend's default)"},
+    {"db-timeout-ms", "MSG_DB_TIMEOUT_MS", KIND_INT, 100, 600000, "5000",
+     "bound on connecting to the database and on each statement"},
+};
+
+#define SETTING_COUNT (sizeof settings / sizeof settings[0])
+
+static void print_help(void) {
+  printf("Usage: msg-server [OPTION]...\n"
+         "       msg-server --healthcheck [--listen HOST:PORT]\n\n"
+         "Serves the libmsg HTTP API. Every option can also be set through the environment\n"
+         "variable shown; a flag wins over the environment.\n\n");
+  for (size_t i = 0; i < SETTING_COUNT; i++) {
+    const setting *s = &settings[i];
+    printf("  --%-22s %-26s %s (default %s)\n", s->flag, s->env, s->help, s->default_value);
+  }
+  printf("  --%-22s %-26s %s\n", "healthcheck", "", "GET /healthz on --listen; exit 0 if 200");
+  printf("  --%-22s %-26s %s\n", "help", "", "show this help");
+  printf("  --%-22s %-26s %s\n", "version", "", "show the version");
+}
+
+int config_split_listen(const char *listen, char *host, unsigned long host_size, int *port) {
+  const char *colon = strrchr(listen, ':');
+  if (!colon || colon == listen || (size_t)(colon - listen) >= host_size)
+    return -1;
+  memcpy(host, listen, (size_t)(colon - listen));
+  host[colon - listen] = '\0';
+  struct in_addr addr;
+  if (strcmp(host, "localhost") != 0 && inet_pton(AF_INET, host, &addr) != 1)
+    return -1;
+  char *end;
+  errno = 0;
+  long p = strtol(colon + 1, &end, 10);
+  if (errno || *end != '\0' || end == colon + 1 || p < 1 || p > 65535 || colon[1] == '+' ||
+      colon[1] == '-')
+    return -1;
+  *port = (int)p;
+  return 0;
+}
+
+static int set_value(server_config *cfg, const setting *s, const char *value, const char *origin) {
+  if (s->kind == KIND_STRING || s->kind == KIND_LISTEN) {
+    char host[64];
+    int port;
+    if (value[0] == '\0' ||
+        (s->kind == KIND_LISTEN && config_split_listen(value, host, sizeof host, &port) != 0)) {
+      fprintf(stderr, "msg-server: %s: invalid value '%s' (%s)\n", origin, value, s->help);
+      return -1;
+    }
+    if (s->kind == KIND_LISTEN)
+      cfg->listen = value;
+    else
+      cfg->database = value;
+    return 0;
+  }
+  if (s->kind == KIND_LEVEL) {
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    for (int i = 0; i < 4; i++) {
+      if (strcmp(value, names[i]) == 0) {
+        cfg->log_level = (log_level)i;
+        return 0;
+      }
+    }
+    fprintf(stderr, "msg-server: %s: invalid value '%s' (debug, info, warn or error)\n", origin,
+            value);
+    return -1;
+  }
+  char *end;
+  errno = 0;
+  long v = strtol(value, &end, 10);
+  if (errno || *end != '\0' || end == value || v < s->min || v > s->max) {
+    fprintf(stderr, "msg-server: %s: invalid value '%s' (an integer from %ld to %ld)\n", origin,
+            value, s->min, s->max);
+    return -1;
+  }
+  const char *f = s->flag;
+  if (strcmp(f, "threads") == 0)
+    cfg->threads = (int)v;
+  else if (strcmp(f, "connection-queue") == 0)
+    cfg->connection_queue = (int)v;
+  else if (strcmp(f, "max-body-bytes") == 0)
+    cfg->max_body_bytes = v;
+  else if (strcmp(f, "max-header-bytes") == 0)
+    cfg->max_header_bytes = (int)v;
+  else if (strcmp(f, "request-timeout-ms") == 0)
+    cfg->request_timeout_ms = (int)v;
+  else if (strcmp(f, "keepalive-timeout-ms") == 0)
+    cfg->keepalive_timeout_ms = (int)v;
+  else if (strcmp(f, "drain-delay-ms") == 0)
+    cfg->drain_delay_ms = (int)v;
+  else if (strcmp(f, "pool-size") == 0)
+    cfg->pool_size = (int)v;
+  else
+    cfg->db_timeout_ms = (int)v;
+  return 0;
+}
+
+static const setting *find_flag(const char *name, size_t len) {
+  for (size_t i = 0; i < SETTING_COUNT; i++) {
+    if (strlen(settings[i].flag) == len && strncmp(settings[i].flag, name, len) == 0)
+      return &settings[i];
+  }
+  return NULL;
+}
+
+config_result config_load(server_config *cfg, int argc, char **argv) {
+  *cfg = (server_config){0};
+  char origin[64];
+  for (size_t i = 0; i < SETTING_COUNT; i++) {
+    if (set_value(cfg, &settings[i], settings[i].default_value, "default") != 0)
+      return CONFIG_EXIT_USAGE;
+  }
+  for (size_t i = 0; i < SETTING_COUNT; i++) {
+    const char *value = getenv(settings[i].env);
+    snprintf(origin, sizeof origin, "%s", settings[i].env);
+    if (value && set_value(cfg, &settings[i], value, origin) != 0)
+      return CONFIG_EXIT_USAGE;
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      print_help();
+      return CONFIG_EXIT_OK;
+    }
+    if (strcmp(arg, "--version") == 0) {
+      printf("msg-server %s (libmsg %s)\n", MSG_SERVER_VERSION, msg_version());
+      return CONFIG_EXIT_OK;
+    }
+    if (strcmp(arg, "--healthcheck") == 0) {
+      cfg->healthcheck = 1;
+      continue;
+    }
+    if (strncmp(arg, "--", 2) != 0) {
+      fprintf(stderr, "msg-server: unexpected argument '%s' (see --help)\n", arg);
+      return CONFIG_EXIT_USAGE;
+    }
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const setting *s = find_flag(name, len);
+    if (!s) {
+      fprintf(stderr, "msg-server: unknown option '--%.*s' (see --help)\n", (int)len, name);
+      return CONFIG_EXIT_USAGE;
+    }
+    const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+    if (!value) {
+      fprintf(stderr, "msg-server: --%s needs a value\n", s->flag);
+      return CONFIG_EXIT_USAGE;
+    }
+    snprintf(origin, sizeof origin, "--%s", s->flag);
+    if (set_value(cfg, s, value, origin) != 0)
+      return CONFIG_EXIT_USAGE;
+  }
+  return CONFIG_RUN;
+}
