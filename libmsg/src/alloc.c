@@ -1,7 +1,8 @@
 /*
- * Allocation wrappers with fault injection for the out-of-memory tests.
- * The countdown is an atomic so that threads in other tests never race on it,
- * though only single-threaded tests arm it.
+ * Allocation wrappers with fault injection for the out-of-memory tests, and a
+ * count of live blocks so those tests can prove a failed call freed all it
+ * took. Both counters are atomics so that threads in other tests never race
+ * on them, though only single-threaded tests arm the failure.
  */
 #include "alloc.h"
 
@@ -10,6 +11,7 @@
 #include <string.h>
 
 static atomic_long fail_countdown = -1;
+static atomic_long live_blocks;
 
 static int should_fail(void) {
   long n = atomic_load(&fail_countdown);
@@ -27,22 +29,33 @@ void msg__alloc_fail_after(long n) {
   atomic_store(&fail_countdown, n <= 0 ? -1 : n);
 }
 
+long msg__alloc_live(void) {
+  return atomic_load(&live_blocks);
+}
+
+static void *counted(void *block) {
+  if (block)
+    atomic_fetch_add(&live_blocks, 1);
+  return block;
+}
+
 void *msg__malloc(size_t size) {
   if (should_fail())
     return NULL;
-  return malloc(size ? size : 1);
+  return counted(malloc(size ? size : 1));
 }
 
 void *msg__calloc(size_t count, size_t size) {
   if (should_fail())
     return NULL;
-  return calloc(count ? count : 1, size ? size : 1);
+  return counted(calloc(count ? count : 1, size ? size : 1));
 }
 
 void *msg__realloc(void *ptr, size_t size) {
   if (should_fail())
     return NULL;
-  return realloc(ptr, size ? size : 1);
+  void *grown = realloc(ptr, size ? size : 1);
+  return ptr ? grown : counted(grown);
 }
 
 char *msg__strdup(const char *s) {
@@ -54,5 +67,7 @@ char *msg__strdup(const char *s) {
 }
 
 void msg__free(void *ptr) {
+  if (ptr)
+    atomic_fetch_sub(&live_blocks, 1);
   free(ptr);
 }

@@ -19,4 +19,7 @@ void msg__free(void *ptr);
  * in single-threaded tests. */
 void msg__alloc_fail_after(long n);
 
+/* Test hook: blocks allocated by these wrappers and not yet freed. */
+long msg__alloc_live(void);
+
 #endif

@@ -128,7 +128,7 @@ int msg__cursor_decode(int64_t *created_at, char message_id[MSG_ID_LEN + 1], con
     return malformed(err);
   if (memcmp(raw + 25, fingerprint, MSG_FINGERPRINT_SIZE) != 0)
     return msg_error_set(err, MSG_ERR_INVALID, "cursor",
-                         "cursor belongs to another query (a different account or filter)");
+                         "cursor does not belong to this query (another account or filter)");
   uint64_t t = 0;
   for (int i = 0; i < 8; i++)
     t = t << 8 | raw[1 + i];

@@ -41,9 +41,3 @@ MSG_EXTERN int msg_error_set(msg_error *err, int status, const char *field, cons
   va_end(ap);
   return status;
 }
-
-MSG_EXTERN const char *msg_version(void) {
-#define MSG_STR_(x) #x
-#define MSG_STR(x) MSG_STR_(x)
-  return MSG_STR(MSG_VERSION_MAJOR) "." MSG_STR(MSG_VERSION_MINOR) "." MSG_STR(MSG_VERSION_PATCH);
-}

@@ -77,13 +77,18 @@ MSG_EXTERN int msg_message_create(msg_message **out, bool *replayed, msg_store *
 
   char id[MSG_ID_LEN + 1];
   int64_t created_at = msg__clock_next_micros();
+  msg_message message = {id,       in->account_id, in->sender_number, in->receiver_number,
+                         in->body, created_at};
+  /* The result is allocated before the insert, so that no allocation can
+   * fail after the message is stored: a failed call stores nothing. */
+  msg_message *created = NULL;
   rc = msg__uuid_v7(id, created_at, err);
+  if (rc == MSG_OK)
+    rc = msg__message_copy(&created, &message, err);
   if (rc != MSG_OK) {
     msg__free(search_text);
     return rc;
   }
-  msg_message message = {id,          in->account_id, in->sender_number, in->receiver_number,
-                         in->body,    created_at};
   msg_backend_record record = {&message, in->idempotency_key, search_text};
   msg_backend_rows existing;
   msg__rows_init(&existing);
@@ -94,13 +99,17 @@ MSG_EXTERN int msg_message_create(msg_message **out, bool *replayed, msg_store *
     rc = msg__call_insert(store, conn, &record, &existing, err);
     msg__pool_release(store, conn, rc);
   }
-  if (rc == MSG_OK)
-    rc = msg__message_copy(out, &message, err);
-  else if (rc == MSG_ERR_CONFLICT && in->idempotency_key)
+  if (rc == MSG_OK) {
+    *out = created;
+    created = NULL;
+  } else if (rc == MSG_ERR_CONFLICT && in->idempotency_key) {
     rc = resolve_key_collision(out, replayed, &existing, in, err);
-  else if (rc == MSG_ERR_CONFLICT)
-    rc = msg_error_set(err, MSG_ERR_INTERNAL, NULL, "the backend reported a conflict without a key");
+  } else if (rc == MSG_ERR_CONFLICT) {
+    rc =
+        msg_error_set(err, MSG_ERR_INTERNAL, NULL, "the backend reported a conflict without a key");
+  }
 
+  msg_message_free(created);
   msg__rows_clear(&existing);
   msg__free(search_text);
   return rc;

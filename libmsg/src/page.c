@@ -33,7 +33,7 @@ static void canonical_free(canonical *c) {
   msg__free((void *)c->ids);
   msg__free((void *)c->senders);
   msg__free((void *)c->receivers);
-  msg__terms_free(&c->terms);
+  msg__text_terms_free(&c->terms);
 }
 
 static int compare_i64(const void *a, const void *b) {

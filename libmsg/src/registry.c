@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <string.h>
+#include <strings.h>
 
 typedef struct entry {
   char *scheme;
@@ -34,9 +35,10 @@ static int scheme_is_valid(const char *s) {
   return strlen(s) <= 32;
 }
 
+/* Schemes compare case-insensitively, as RFC 3986 says they do. */
 static entry *find_locked(const char *scheme, size_t len) {
   for (size_t i = 0; i < entry_count; i++) {
-    if (strlen(entries[i].scheme) == len && strncmp(entries[i].scheme, scheme, len) == 0)
+    if (strlen(entries[i].scheme) == len && strncasecmp(entries[i].scheme, scheme, len) == 0)
       return &entries[i];
   }
   return NULL;

@@ -48,8 +48,7 @@ static void copy_strings(msg_message *dst, const msg_message *m, char *block) {
   }
 }
 
-MSG_EXTERN int msg_backend_rows_push(msg_backend_rows *rows, const msg_message *m,
-                                     msg_error *err) {
+MSG_EXTERN int msg_backend_rows_push(msg_backend_rows *rows, const msg_message *m, msg_error *err) {
   uint8_t id_bytes[16];
   if (!rows || !m || !m->message_id || strlen(m->message_id) != MSG_ID_LEN ||
       msg__uuid_parse(id_bytes, m->message_id) != 0 || !m->sender_number || !m->receiver_number)

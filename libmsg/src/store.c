@@ -55,21 +55,26 @@ static int open_backend(msg_store *store, const char *uri, msg_error *err) {
 
   unsigned int pool_size = store->options.pool_size;
   msg_backend *backend = NULL;
-  err->message[0] = '\0';
-  rc = module.open(&backend, &pool_size, uri, &store->options, module.payload, err);
+  /* Scratch record: a successful open must leave the caller's untouched. */
+  msg_error scratch = {0};
+  rc = module.open(&backend, &pool_size, uri, &store->options, module.payload, &scratch);
   if (rc != MSG_OK) {
-    if (err->message[0] == '\0')
-      msg_error_set(err, rc, "uri", "the %s backend could not open the store", store->scheme);
+    if (scratch.message[0] == '\0')
+      return msg_error_set(err, rc, "uri", "the %s backend could not open the store",
+                           store->scheme);
+    *err = scratch;
+    err->status = (msg_status)rc;
     return rc;
   }
+  /* Without `free` the core could never release the backend. */
   if (!backend || !backend->free)
-    return msg_error_set(err, MSG_ERR_INTERNAL, NULL, "the %s backend returned no backend or no free",
-                         store->scheme);
+    return msg_error_set(err, MSG_ERR_INVALID, "uri",
+                         "the %s backend returned no backend or one without free", store->scheme);
   store->backend = backend;
   if (backend->version < 1 || backend->version > MSG_BACKEND_VERSION)
     return msg_error_set(err, MSG_ERR_INVALID, "uri",
-                         "the %s backend has version %u; this libmsg knows 1 to %d",
-                         store->scheme, backend->version, MSG_BACKEND_VERSION);
+                         "the %s backend has version %u; this libmsg knows 1 to %d", store->scheme,
+                         backend->version, MSG_BACKEND_VERSION);
   if (store->options.pool_size == 0)
     store->options.pool_size = pool_size ? pool_size : 1;
   return MSG_OK;

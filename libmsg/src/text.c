@@ -29,8 +29,8 @@ static int fold_words(char **out, size_t *word_count, const char *text, msg_erro
   *out = NULL;
   *word_count = 0;
   size_t folded_len = 0;
-  uint8_t *folded = u8_casefold((const uint8_t *)text, strlen(text), NULL, UNINORM_NFKC, NULL,
-                                &folded_len);
+  uint8_t *folded =
+      u8_casefold((const uint8_t *)text, strlen(text), NULL, UNINORM_NFKC, NULL, &folded_len);
   if (!folded)
     return errno == ENOMEM
                ? msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory normalising text")
@@ -113,7 +113,7 @@ int msg__text_terms(msg__terms *out, const char *q, msg_error *err) {
   return MSG_OK;
 }
 
-void msg__terms_free(msg__terms *terms) {
+void msg__text_terms_free(msg__terms *terms) {
   msg__free(terms->items);
   msg__free(terms->words);
   *terms = (msg__terms){0};

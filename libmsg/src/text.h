@@ -23,8 +23,8 @@ typedef struct msg__terms {
 
 /* Splits `q` into terms. MSG_ERR_INVALID (field "q") when `q` is too long,
  * not UTF-8, has no terms or more than MSG_QUERY_MAX_TERMS. Free with
- * msg__terms_free, also after a failure. */
+ * msg__text_terms_free, also after a failure. */
 int msg__text_terms(msg__terms *out, const char *q, msg_error *err);
-void msg__terms_free(msg__terms *terms);
+void msg__text_terms_free(msg__terms *terms);
 
 #endif

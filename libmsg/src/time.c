@@ -84,9 +84,8 @@ MSG_EXTERN int msg_time_parse(int64_t *out, const char *text, msg_error *err) {
   const char *p = text;
   int64_t y, mo, d, h, mi, s, frac = 0, oh = 0, om = 0;
   int ok = out && p && digits(&p, 4, &y) && expect(&p, '-', '-') && digits(&p, 2, &mo) &&
-           expect(&p, '-', '-') && digits(&p, 2, &d) && expect(&p, 'T', 't') &&
-           digits(&p, 2, &h) && expect(&p, ':', ':') && digits(&p, 2, &mi) &&
-           expect(&p, ':', ':') && digits(&p, 2, &s);
+           expect(&p, '-', '-') && digits(&p, 2, &d) && expect(&p, 'T', 't') && digits(&p, 2, &h) &&
+           expect(&p, ':', ':') && digits(&p, 2, &mi) && expect(&p, ':', ':') && digits(&p, 2, &s);
   if (ok && *p == '.') {
     p++;
     int n = 0;
@@ -106,14 +105,13 @@ MSG_EXTERN int msg_time_parse(int64_t *out, const char *text, msg_error *err) {
   } else {
     ok = 0;
   }
-  ok = ok && *p == '\0' && y >= 1 && mo >= 1 && mo <= 12 && d >= 1 &&
-       d <= days_in_month(y, mo) && h <= 23 && mi <= 59 && s <= 59;
+  ok = ok && *p == '\0' && y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= days_in_month(y, mo) &&
+       h <= 23 && mi <= 59 && s <= 59;
   if (!ok)
     return msg_error_set(err, MSG_ERR_INVALID, NULL,
                          "time must be RFC 3339, e.g. 2026-11-28T22:05:26.123456Z");
-  int64_t micros = days_from_civil(y, mo, d) * MICROS_PER_DAY +
-                   ((h * 60 + mi) * 60 + s) * 1000000 + frac -
-                   sign * (oh * 60 + om) * 60 * 1000000;
+  int64_t micros = days_from_civil(y, mo, d) * MICROS_PER_DAY + ((h * 60 + mi) * 60 + s) * 1000000 +
+                   frac - sign * (oh * 60 + om) * 60 * 1000000;
   if (micros < MIN_MICROS || micros > MAX_MICROS)
     return msg_error_set(err, MSG_ERR_INVALID, NULL, "time is outside years 0001 to 9999");
   *out = micros;

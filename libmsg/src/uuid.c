@@ -37,8 +37,9 @@ int msg__uuid_parse(uint8_t b[16], const char *text) {
         return -1;
       continue;
     }
-    int hi = nibble(text[i]), lo = nibble(text[i + 1]);
-    if (hi < 0 || lo < 0)
+    int hi = nibble(text[i]);
+    int lo = hi < 0 ? -1 : nibble(text[i + 1]); /* never read past a NUL */
+    if (lo < 0)
       return -1;
     b[o++] = (uint8_t)(hi << 4 | lo);
     i++;
