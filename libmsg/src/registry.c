@@ -10,12 +10,15 @@
 #include "builtin.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <string.h>
 #include <strings.h>
 
 typedef struct entry {
   char *scheme;
+  const char *name; /* what msg_store_scheme reports: the scheme, or the
+                       backend's own name for an alias ("postgresql") */
   msg_backend_module module;
 } entry;
 
@@ -49,6 +52,7 @@ static int add_locked(const msg_backend_module *module, msg_error *err) {
   if (existing) {
     existing->module = *module;
     existing->module.scheme = existing->scheme;
+    existing->name = existing->scheme;
     return MSG_OK;
   }
   if (entry_count == entry_capacity) {
@@ -65,6 +69,7 @@ static int add_locked(const msg_backend_module *module, msg_error *err) {
   entries[entry_count].scheme = scheme;
   entries[entry_count].module = *module;
   entries[entry_count].module.scheme = scheme;
+  entries[entry_count].name = scheme;
   entry_count++;
   return MSG_OK;
 }
@@ -73,16 +78,22 @@ static int add_locked(const msg_backend_module *module, msg_error *err) {
  * practice; if they did, their schemes would simply be unknown and opens
  * would say so. */
 static void register_builtins(void) {
-  static const msg_backend_module builtins[] = {
-      {MSG_BACKEND_MODULE_VERSION, "sqlite", msg__sqlite_open, NULL},
+  static const struct {
+    msg_backend_module module;
+    const char *name;
+  } builtins[] = {
+      {{MSG_BACKEND_MODULE_VERSION, "sqlite", msg__sqlite_open, NULL}, "sqlite"},
 #ifdef MSG_HAVE_POSTGRES
-      {MSG_BACKEND_MODULE_VERSION, "postgres", msg__postgres_open, NULL},
-      {MSG_BACKEND_MODULE_VERSION, "postgresql", msg__postgres_open, NULL},
+      {{MSG_BACKEND_MODULE_VERSION, "postgres", msg__postgres_open, NULL}, "postgres"},
+      {{MSG_BACKEND_MODULE_VERSION, "postgresql", msg__postgres_open, NULL}, "postgres"},
 #endif
   };
   pthread_mutex_lock(&registry_lock);
-  for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-    (void)add_locked(&builtins[i], NULL);
+  for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) {
+    if (add_locked(&builtins[i].module, NULL) == MSG_OK)
+      find_locked(builtins[i].module.scheme, strlen(builtins[i].module.scheme))->name =
+          builtins[i].name;
+  }
   pthread_mutex_unlock(&registry_lock);
 }
 
@@ -124,13 +135,16 @@ MSG_EXTERN int msg_backend_unregister(const char *scheme, msg_error *err) {
   return MSG_OK;
 }
 
-int msg__registry_find(msg_backend_module *out, const char *scheme, size_t scheme_len,
-                       msg_error *err) {
+int msg__registry_find(msg_backend_module *out, char name[MSG_SCHEME_NAME_SIZE],
+                       const char *scheme, size_t scheme_len, msg_error *err) {
   pthread_once(&builtins_once, register_builtins);
   pthread_mutex_lock(&registry_lock);
   entry *e = find_locked(scheme, scheme_len);
-  if (e)
+  if (e) {
     *out = e->module;
+    snprintf(name, MSG_SCHEME_NAME_SIZE, "%s", e->name);
+    out->scheme = name;
+  }
   pthread_mutex_unlock(&registry_lock);
   if (!e)
     return msg_error_set(err, MSG_ERR_INVALID, "uri", "no backend is registered for scheme '%.*s'",

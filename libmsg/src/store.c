@@ -46,7 +46,8 @@ static int open_backend(msg_store *store, const char *uri, msg_error *err) {
     return msg_error_set(err, MSG_ERR_INVALID, "uri",
                          "a store URI starts with a scheme, e.g. 'sqlite:' or 'postgresql:'");
   msg_backend_module module;
-  int rc = msg__registry_find(&module, uri, (size_t)(colon - uri), err);
+  char name[MSG_SCHEME_NAME_SIZE];
+  int rc = msg__registry_find(&module, name, uri, (size_t)(colon - uri), err);
   if (rc != MSG_OK)
     return rc;
   store->scheme = msg__strdup(module.scheme);
