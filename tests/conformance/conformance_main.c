@@ -1,0 +1,87 @@
+/*
+ * The conformance runner: one binary, every case, any store.
+ *
+ *   conformance URI [--fresh]
+ *
+ * URI is a store URI, or "env:NAME" to read it from the environment variable
+ * NAME; when that is unset or empty the run exits 77, which meson reports as
+ * a skip (so a missing database is never mistaken for a pass). --fresh
+ * deletes the SQLite file named by a "sqlite:PATH" URI (and its journal
+ * files) first, so that a run starts from a new database and exercises the
+ * migrations. The reopen suite only runs for stores that outlive their
+ * handle.
+ */
+#include "conformance.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_SKIP 77
+
+static int remove_file(const char *path, const char *suffix) {
+  size_t len = strlen(path) + strlen(suffix) + 1;
+  char *name = malloc(len);
+  if (!name) {
+    fprintf(stderr, "conformance: out of memory\n");
+    return -1;
+  }
+  snprintf(name, len, "%s%s", path, suffix);
+  int rc = unlink(name);
+  if (rc != 0 && errno == ENOENT)
+    rc = 0;
+  if (rc != 0)
+    perror(name);
+  free(name);
+  return rc;
+}
+
+static int remove_sqlite_file(const char *uri) {
+  const char *prefix = "sqlite:";
+  if (strncmp(uri, prefix, strlen(prefix)) != 0 || strcmp(uri, "sqlite::memory:") == 0) {
+    fprintf(stderr, "conformance: --fresh needs a sqlite:PATH URI\n");
+    return -1;
+  }
+  const char *path = uri + strlen(prefix);
+  if (remove_file(path, "") != 0 || remove_file(path, "-wal") != 0 ||
+      remove_file(path, "-shm") != 0 || remove_file(path, "-journal") != 0)
+    return -1;
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--fresh") != 0)) {
+    fprintf(stderr, "usage: %s URI|env:NAME [--fresh]\n", argv[0]);
+    return EXIT_FAILURE;
+  }
+  conf_uri = argv[1];
+  if (strncmp(conf_uri, "env:", 4) == 0) {
+    conf_uri = getenv(conf_uri + 4);
+    if (!conf_uri || conf_uri[0] == '\0') {
+      fprintf(stderr, "conformance: %s is not set; skipping\n", argv[1] + 4);
+      return EXIT_SKIP;
+    }
+  }
+  if (argc == 3 && remove_sqlite_file(conf_uri) != 0)
+    return EXIT_FAILURE;
+
+  SRunner *runner = srunner_create(conformance_store_suite());
+  srunner_add_suite(runner, conformance_time_suite());
+  srunner_add_suite(runner, conformance_create_suite());
+  srunner_add_suite(runner, conformance_get_suite());
+  srunner_add_suite(runner, conformance_list_suite());
+  srunner_add_suite(runner, conformance_cursor_suite());
+  srunner_add_suite(runner, conformance_search_suite());
+  srunner_add_suite(runner, conformance_text_suite());
+  srunner_add_suite(runner, conformance_idempotency_suite());
+  srunner_add_suite(runner, conformance_concurrency_suite());
+  if (conf_uri_is_persistent())
+    srunner_add_suite(runner, conformance_reopen_suite());
+
+  srunner_run_all(runner, CK_ENV);
+  int failed = srunner_ntests_failed(runner);
+  srunner_free(runner);
+  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
