@@ -1,68 +1,139 @@
 /*
- * The SQLite backend's private types. One sqlite_backend per open store; one
- * sqlite_conn per pooled connection, each with its own prepared statements
- * (a connection is only ever used by one thread at a time, so statements are
- * reused without locks).
+ * The SQLite backend's private types and the functions its files share. One
+ * sqlite_backend per open store; one sqlite_conn per pooled connection, each
+ * with its own prepared statements: the core lends a connection to one thread
+ * at a time, so statements are reused without locks.
  */
 #ifndef MSG_SQLITE_BACKEND_H
 #define MSG_SQLITE_BACKEND_H
 
 #include <msg/backend.h>
-#include <sqlite3.h>
 
-/* A query's shape: which conditions it has, and for each set whether it holds
- * one value (compared with '=', so the index also gives the order) or many
- * (matched through json_each). 3^4 set states x 2^4 flags. */
-#define SQLITE_SHAPE_COUNT (81 * 16)
+#include <sqlite3.h>
+#include <stdbool.h>
 
 typedef struct sqlite_backend {
   msg_backend parent;
-  char *filename;    /* what sqlite3_open_v2 gets: a path or a memdb URI */
-  int is_memory;
-  int synchronous_full;
+  char *filename; /* the URI filename sqlite3_open_v2 gets (sqlite3_malloc'd) */
+  bool is_memory;
+  bool synchronous_full;
   unsigned int timeout_ms;
-  sqlite3 *keeper;   /* memory stores: keeps the shared database alive */
+  sqlite3 *keeper; /* memory stores: holds the database open while the pool has no connection */
 } sqlite_backend;
+
+/* A search statement prepared for one query shape. */
+typedef struct sqlite_search_stmt {
+  unsigned int shape;
+  sqlite3_stmt *stmt;
+} sqlite_search_stmt;
 
 typedef struct sqlite_conn {
   sqlite3 *db;
   sqlite3_stmt *begin_immediate;
   sqlite3_stmt *commit;
   sqlite3_stmt *rollback;
-  sqlite3_stmt *insert;
-  sqlite3_stmt *insert_words;
-  sqlite3_stmt *find_by_key;
   sqlite3_stmt *ping;
-  sqlite3_stmt *search[SQLITE_SHAPE_COUNT];
+  /* Prepared on first use: the first connection exists before the migration
+   * that creates the tables they name. */
+  sqlite3_stmt *insert;
+  sqlite3_stmt *insert_fts;
+  sqlite3_stmt *find_by_key;
+  sqlite_search_stmt *searches; /* one per shape seen so far, in first-use order */
+  size_t search_count;
+  size_t search_capacity;
 } sqlite_conn;
 
-/* Maps an SQLite result code to a status and fills `err`. */
-int msg__sqlite_fail(msg_error *err, sqlite3 *db, int rc, const char *doing);
+/*
+ * A query's shape: which conditions it has. The SQL text of a search depends
+ * on its shape only, never on its values. A set of one value gets its own bit
+ * because it is compared with '=', which lets its index also give the order
+ * (a list of one account is an index range scan, newest first, stopping at
+ * the limit); a larger set is matched through json_each.
+ */
+enum {
+  SQLITE_SHAPE_ACCOUNT_ONE = 1u << 0,
+  SQLITE_SHAPE_ACCOUNT_MANY = 1u << 1,
+  SQLITE_SHAPE_ID_ONE = 1u << 2,
+  SQLITE_SHAPE_ID_MANY = 1u << 3,
+  SQLITE_SHAPE_SENDER_ONE = 1u << 4,
+  SQLITE_SHAPE_SENDER_MANY = 1u << 5,
+  SQLITE_SHAPE_RECEIVER_ONE = 1u << 6,
+  SQLITE_SHAPE_RECEIVER_MANY = 1u << 7,
+  SQLITE_SHAPE_AFTER = 1u << 8,
+  SQLITE_SHAPE_BEFORE = 1u << 9,
+  SQLITE_SHAPE_TERMS = 1u << 10,
+  SQLITE_SHAPE_CURSOR = 1u << 11,
+};
 
-/* Runs a cached statement that returns no rows; resets it. */
-int msg__sqlite_exec_stmt(sqlite3 *db, sqlite3_stmt *stmt, msg_error *err, const char *doing);
+/* The parameters of a search statement, numbered by meaning, so that a
+ * number carries the same value in every shape. */
+enum {
+  SQLITE_PARAM_ACCOUNTS = 1,
+  SQLITE_PARAM_IDS,
+  SQLITE_PARAM_SENDERS,
+  SQLITE_PARAM_RECEIVERS,
+  SQLITE_PARAM_AFTER,
+  SQLITE_PARAM_BEFORE,
+  SQLITE_PARAM_TERMS,
+  SQLITE_PARAM_CURSOR_TIME,
+  SQLITE_PARAM_CURSOR_ID,
+  SQLITE_PARAM_LIMIT,
+};
 
+/* The columns every statement that reads messages selects, in the order
+ * msg__sqlite_push_row reads them. */
+#define SQLITE_MESSAGE_COLUMNS                                                                     \
+  "message_id, account_id, sender_number, receiver_number, body, created_at"
+
+/* sqlite_uri.c: fills b->filename, is_memory and synchronous_full from a
+ * "sqlite:..." URI. MSG_ERR_INVALID (field "uri") for anything else. */
+int msg__sqlite_uri_parse(sqlite_backend *b, const char *uri, msg_error *err);
+
+/* sqlite_conn.c */
+int msg__sqlite_db_open(const sqlite_backend *b, sqlite3 **out, msg_error *err);
+/* Prepares `sql` into *stmt unless it is already prepared. */
+int msg__sqlite_prepare(sqlite3 *db, sqlite3_stmt **stmt, const char *sql, msg_error *err);
 int msg__sqlite_connect(msg_backend *backend, msg_backend_conn **out, msg_error *err);
 void msg__sqlite_disconnect(msg_backend *backend, msg_backend_conn *conn);
+int msg__sqlite_ping(msg_backend *backend, msg_backend_conn *conn, msg_error *err);
+
+/* sqlite_error.c */
+/* Maps SQLite result `rc` to a status, fills `err` with what we were
+ * `doing` and SQLite's message, and returns the status. */
+int msg__sqlite_fail(msg_error *err, sqlite3 *db, int rc, const char *doing);
+/* Steps a statement that returns at most one row we do not need, then
+ * resets it. */
+int msg__sqlite_run(sqlite3 *db, sqlite3_stmt *stmt, msg_error *err, const char *doing);
+/* Ends the open transaction (if SQLite has not already) after a failure
+ * whose status is `status`, and returns that status; when the rollback
+ * itself fails, returns MSG_ERR_UNAVAILABLE so that the pool closes the
+ * connection, which rolls back. */
+int msg__sqlite_rollback(sqlite_conn *c, int status, msg_error *err);
+
+/* sqlite_schema.c */
 int msg__sqlite_migrate(msg_backend *backend, msg_backend_conn *conn, msg_error *err);
+
+/* sqlite_insert.c */
 int msg__sqlite_insert(msg_backend *backend, msg_backend_conn *conn,
                        const msg_backend_record *record, msg_backend_rows *existing,
                        msg_error *err);
-int msg__sqlite_query(msg_backend *backend, msg_backend_conn *conn,
-                      const msg_backend_query *query, msg_backend_rows *rows, msg_error *err);
 
-/* Pushes the message in the current row of `stmt` (columns in the order of
- * SQLITE_MESSAGE_COLUMNS) into `rows`. */
-int msg__sqlite_push_row(sqlite3_stmt *stmt, msg_backend_rows *rows, msg_error *err);
-
-#define SQLITE_MESSAGE_COLUMNS \
-  "message_id, account_id, sender_number, receiver_number, body, created_at"
-
-/* The SELECT text for a query of this shape (exposed for the query-plan
- * tests). Caller frees with sqlite3_free. NULL when out of memory. */
-char *msg__sqlite_search_sql(const msg_backend_query *query);
-
-/* The shape index of a query, 0 .. SQLITE_SHAPE_COUNT - 1. */
+/* sqlite_shape.c */
 unsigned int msg__sqlite_shape(const msg_backend_query *query);
+/* The SELECT text of the search statement for `shape` (also what the
+ * query-plan tests inspect). Caller frees with sqlite3_free; NULL when out of
+ * memory. */
+char *msg__sqlite_search_sql(unsigned int shape);
+
+/* sqlite_bind.c: binds every value of `query` to `stmt`, prepared from the
+ * query's shape. Returns an SQLite result code. */
+int msg__sqlite_bind_query(sqlite3_stmt *stmt, const msg_backend_query *query);
+
+/* sqlite_query.c */
+int msg__sqlite_query(msg_backend *backend, msg_backend_conn *conn, const msg_backend_query *query,
+                      msg_backend_rows *rows, msg_error *err);
+/* Pushes the message in the current row of `stmt` (SQLITE_MESSAGE_COLUMNS)
+ * into `rows`. */
+int msg__sqlite_push_row(sqlite3 *db, sqlite3_stmt *stmt, msg_backend_rows *rows, msg_error *err);
 
 #endif
