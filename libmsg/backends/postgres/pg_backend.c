@@ -1,117 +1,196 @@
 /*
- * The PostgreSQL backend: open/free and connections.
+ * The PostgreSQL backend: opening (URI checks and per-connection settings),
+ * the vtable, and freeing.
  *
- * The URI goes to libpq as given (so everything libpq accepts works: TLS
- * sslmode, multiple hosts, service files). Our own settings come BEFORE it in
- * PQconnectdbParams, so a URI can still override them: a connect timeout and
- * TCP keepalives/user timeout derived from the store's timeout, so that a
- * vanished server fails calls within that bound instead of hanging. The
- * statement timeout is set per connection after connecting.
+ * The URI goes to libpq as given, so everything libpq accepts works (sslmode
+ * and the other TLS settings, several hosts, service names). It is checked
+ * here with libpq's own parser so a typo fails at open with MSG_ERR_INVALID
+ * rather than as an unreachable server. Neither the URI nor libpq's parse
+ * message (which quotes pieces of the URI) is ever copied into an error.
+ *
+ * From the store's timeout come the settings every connection is opened with
+ * (pg_conn.c): libpq's connect timeout (whole seconds, at least 2, libpq's
+ * own minimum), TCP keepalives and a TCP user timeout so that a vanished
+ * server is noticed, and session options: statement_timeout (which also
+ * bounds lock waits), TimeZone UTC and client_encoding UTF8.
+ *
+ * One more session option, plan_cache_mode=force_custom_plan, keeps
+ * PostgreSQL planning each execution of a prepared search with its values.
+ * By default it switches to a generic plan after five executions when that
+ * plan looks no dearer, and for a word or a set of accounts it cannot see,
+ * it guesses a common one: then it walks the time index filtering every row,
+ * which for a rare word reads the whole table. Planning these statements
+ * costs far less than that; parsing is still saved by preparing them.
  */
 #include "pg_backend.h"
 
 #include "builtin.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#define DEFAULT_POOL_SIZE 4
-
-static int pg_connect(msg_backend *backend, msg_backend_conn **out, msg_error *err) {
-  pg_backend *b = (pg_backend *)backend;
-  char connect_timeout[16], user_timeout[16];
-  snprintf(connect_timeout, sizeof connect_timeout, "%u",
-           b->timeout_ms < 2000 ? 2 : (b->timeout_ms + 999) / 1000);
-  snprintf(user_timeout, sizeof user_timeout, "%u", b->timeout_ms);
-  const char *keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                        "keepalives_count", "tcp_user_timeout", "application_name",
-                        "client_encoding", "dbname", NULL};
-  const char *values[] = {connect_timeout, "1", "5", "2", "3", user_timeout, "libmsg", "UTF8",
-                          b->uri, NULL};
-  pg_conn *c = calloc(1, sizeof *c);
-  if (!c)
-    return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening a connection");
-  c->db = PQconnectdbParams(keys, values, 1);
-  int rc = MSG_OK;
-  if (!c->db || PQstatus(c->db) != CONNECTION_OK) {
-    rc = msg__pg_fail(err, c->db, NULL, "connecting");
-  } else {
-    char timeout[16];
-    snprintf(timeout, sizeof timeout, "%u", b->timeout_ms);
-    const char *params[] = {timeout};
-    PGresult *res = PQexecParams(c->db,
-                                 "SELECT set_config('statement_timeout', $1, false),"
-                                 " set_config('lock_timeout', $1, false)",
-                                 1, NULL, params, NULL, NULL, 0);
-    if (PQresultStatus(res) != PGRES_TUPLES_OK)
-      rc = msg__pg_fail(err, c->db, res, "setting the statement timeout");
-    else
-      PQclear(res);
-  }
-  if (rc != MSG_OK) {
-    PQfinish(c->db);
-    free(c);
-    return rc == MSG_ERR_INTERNAL ? MSG_ERR_UNAVAILABLE : rc;
-  }
-  *out = (msg_backend_conn *)c;
-  return MSG_OK;
-}
-
-static void pg_disconnect(msg_backend *backend, msg_backend_conn *conn) {
-  pg_conn *c = (pg_conn *)conn;
-  if (!c)
-    return;
-  PQfinish(c->db);
-  free(c);
-}
-
-static int pg_ping(msg_backend *backend, msg_backend_conn *conn, msg_error *err) {
-  pg_conn *c = (pg_conn *)conn;
-  PGresult *res = PQexec(c->db, "SELECT 1");
-  if (PQresultStatus(res) != PGRES_TUPLES_OK)
-    return msg__pg_fail(err, c->db, res, "ping");
-  PQclear(res);
-  return MSG_OK;
-}
+/* Four connections serve a small server's threads; callers that want more
+ * set pool_size. */
+#define PG_DEFAULT_POOL_SIZE 4
 
 static void pg_free(msg_backend *backend) {
   pg_backend *b = (pg_backend *)backend;
+  if (!b)
+    return;
+  free(b->password);
   free(b->uri);
+  free(b->options);
   free(b);
+}
+
+static int invalid_uri(msg_error *err, const char *why) {
+  return msg_error_set(err, MSG_ERR_INVALID, "uri", "the PostgreSQL URI is not valid: %s", why);
+}
+
+/* Ports and sslmode are checked here because libpq only rejects them when
+ * connecting, which would look like a server that is down. Each
+ * comma-separated port is empty (libpq's default) or 1..65535. */
+static int ports_are_valid(const char *ports) {
+  const char *p = ports;
+  for (;;) {
+    unsigned long value = 0;
+    size_t digits = 0;
+    for (; isdigit((unsigned char)*p); p++, digits++) {
+      value = value * 10 + (unsigned long)(*p - '0');
+      if (value > 65535)
+        return 0;
+    }
+    if (digits > 0 && value == 0)
+      return 0;
+    if (*p == '\0')
+      return 1;
+    if (*p != ',')
+      return 0;
+    p++;
+  }
+}
+
+static int sslmode_is_valid(const char *mode) {
+  static const char *const modes[] = {"disable",   "allow",       "prefer", "require",
+                                      "verify-ca", "verify-full", NULL};
+  for (const char *const *m = modes; *m; m++) {
+    if (strcmp(mode, *m) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Copies `uri` with its scheme in lower case: URI schemes are
+ * case-insensitive, but libpq recognises only "postgresql://" and
+ * "postgres://" as written. */
+static int copy_uri(pg_backend *b, const char *uri, msg_error *err) {
+  static const char *const schemes[] = {"postgresql://", "postgres://", NULL};
+  size_t scheme_len = 0;
+  for (const char *const *s = schemes; *s && scheme_len == 0; s++) {
+    if (strncasecmp(uri, *s, strlen(*s)) == 0)
+      scheme_len = strlen(*s);
+  }
+  if (scheme_len == 0)
+    return invalid_uri(err, "it must start with postgresql:// or postgres://");
+  b->uri = strdup(uri);
+  if (!b->uri)
+    return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+  for (size_t i = 0; i < scheme_len; i++)
+    b->uri[i] = (char)tolower((unsigned char)b->uri[i]);
+  return MSG_OK;
+}
+
+/* The session options: the URI's own (or PGOPTIONS, which libpq would have
+ * used had we not set "options"), then ours, which win where they repeat a
+ * setting because the server applies them in order. */
+static int build_options(pg_backend *b, const char *uri_options, msg_error *err) {
+  const char *base = uri_options && uri_options[0] ? uri_options : getenv("PGOPTIONS");
+  if (!base)
+    base = "";
+  static const char fmt[] = "%s%s-c statement_timeout=%u -c TimeZone=UTC -c client_encoding=UTF8"
+                            " -c plan_cache_mode=force_custom_plan";
+  const char *sep = base[0] ? " " : "";
+  int len = snprintf(NULL, 0, fmt, base, sep, b->timeout_ms);
+  b->options = len < 0 ? NULL : malloc((size_t)len + 1);
+  if (!b->options)
+    return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+  snprintf(b->options, (size_t)len + 1, fmt, base, sep, b->timeout_ms);
+  return MSG_OK;
+}
+
+static int read_uri(pg_backend *b, const char *uri, msg_error *err) {
+  int rc = copy_uri(b, uri, err);
+  if (rc != MSG_OK)
+    return rc;
+  char *parse_error = NULL;
+  PQconninfoOption *parsed = PQconninfoParse(b->uri, &parse_error);
+  if (!parsed) {
+    /* NULL without a message is libpq out of memory. */
+    rc = parse_error ? invalid_uri(err, "libpq cannot parse it (see libpq's connection URIs)")
+                     : msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+    PQfreemem(parse_error);
+    return rc;
+  }
+  const char *options = NULL;
+  for (PQconninfoOption *o = parsed; rc == MSG_OK && o->keyword; o++) {
+    if (!o->val)
+      continue;
+    if (strcmp(o->keyword, "password") == 0 && o->val[0] != '\0') {
+      b->password = strdup(o->val);
+      if (!b->password)
+        rc = msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+    } else if (strcmp(o->keyword, "port") == 0 && !ports_are_valid(o->val)) {
+      rc = invalid_uri(err, "a port must be a number from 1 to 65535");
+    } else if (strcmp(o->keyword, "sslmode") == 0 && !sslmode_is_valid(o->val)) {
+      rc = invalid_uri(err, "sslmode must be disable, allow, prefer, require, verify-ca or "
+                            "verify-full");
+    } else if (strcmp(o->keyword, "options") == 0) {
+      options = o->val;
+    }
+  }
+  if (rc == MSG_OK)
+    rc = build_options(b, options, err);
+  PQconninfoFree(parsed);
+  return rc;
+}
+
+static void derive_settings(pg_backend *b, unsigned int timeout_ms) {
+  unsigned int seconds = timeout_ms / 1000 + (timeout_ms % 1000 != 0);
+  b->timeout_ms = timeout_ms;
+  snprintf(b->connect_timeout, sizeof b->connect_timeout, "%u", seconds < 2 ? 2 : seconds);
+  snprintf(b->keepalives_idle, sizeof b->keepalives_idle, "%u", seconds < 1 ? 1 : seconds);
+  snprintf(b->tcp_user_timeout, sizeof b->tcp_user_timeout, "%u", timeout_ms);
+  /* Half as long again as the server's own timeout, so that one normally
+   * fires first and says why; the extra 100 ms absorbs the round trip. */
+  unsigned long long wait = (unsigned long long)timeout_ms * 3 / 2 + 100;
+  b->wait_ms = wait > 0x7fffffffULL ? 0x7fffffffU : (unsigned int)wait;
 }
 
 int msg__postgres_open(msg_backend **out, unsigned int *pool_size, const char *uri,
                        const msg_store_options *opts, void *payload, msg_error *err) {
   *out = NULL;
-  /* Validated here so a typo fails at open with a clear error. libpq's parse
-   * message can quote parts of the URI, password included, so it is not
-   * passed on. */
-  char *parse_error = NULL;
-  PQconninfoOption *parsed = PQconninfoParse(uri, &parse_error);
-  PQfreemem(parse_error);
-  if (!parsed)
-    return msg_error_set(err, MSG_ERR_INVALID, "uri",
-                         "the PostgreSQL URI is not valid (see libpq's connection URIs)");
-  PQconninfoFree(parsed);
   pg_backend *b = calloc(1, sizeof *b);
-  if (b)
-    b->uri = strdup(uri);
-  if (!b || !b->uri) {
-    free(b);
+  if (!b)
     return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+  derive_settings(b, opts->timeout_ms);
+  int rc = read_uri(b, uri, err);
+  if (rc != MSG_OK) {
+    pg_free(&b->parent);
+    return rc;
   }
   b->parent.version = MSG_BACKEND_VERSION;
-  b->parent.connect = pg_connect;
-  b->parent.disconnect = pg_disconnect;
+  b->parent.connect = msg__pg_connect;
+  b->parent.disconnect = msg__pg_disconnect;
   b->parent.migrate = msg__pg_migrate;
   b->parent.insert = msg__pg_insert;
   b->parent.query = msg__pg_query;
-  b->parent.ping = pg_ping;
+  b->parent.ping = msg__pg_ping;
   b->parent.free = pg_free;
-  b->timeout_ms = opts->timeout_ms;
-  if (*pool_size == 0)
-    *pool_size = DEFAULT_POOL_SIZE;
+  if (opts->pool_size == 0)
+    *pool_size = PG_DEFAULT_POOL_SIZE;
   *out = &b->parent;
   return MSG_OK;
 }

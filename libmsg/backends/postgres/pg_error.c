@@ -1,10 +1,18 @@
 /*
- * libpq results -> msg statuses. A lost connection, a server shutting down
- * or starting up, a statement or lock timeout, too many connections and
- * serialisation failures are all MSG_ERR_UNAVAILABLE: the pool then drops
- * the connection, and a later call reconnects once the server is back.
- * Messages come from the server's primary message field or libpq's
- * connection error, neither of which contains the password.
+ * libpq failures -> msg statuses and error text.
+ *
+ * MSG_ERR_UNAVAILABLE means "the database cannot serve us now; retry later",
+ * and makes the core drop the connection and open a fresh one for a later
+ * call. That covers a lost or broken connection, the server shutting down,
+ * crashing or starting up (57P01..57P03), our statement timeout (57014),
+ * too many connections (53300) and the connection exception class (08).
+ * Serialisation failures and deadlocks (40001, 40P01) are also transient
+ * and go the same way. Everything else, a unique violation on message_id
+ * included, is a bug or a damaged database: MSG_ERR_INTERNAL.
+ *
+ * The text comes from the server's primary message or libpq's connection
+ * error. Neither is meant to contain the password, but a URI can put it in
+ * unexpected places, so the password is scrubbed from whatever is copied.
  */
 #include "pg_backend.h"
 
@@ -12,7 +20,7 @@
 #include <string.h>
 
 static int transient(const char *sqlstate) {
-  static const char *const states[] = {"57P01", "57P02", "57P03", "57014", "55P03",
+  static const char *const states[] = {"57P01", "57P02", "57P03", "57014",
                                        "53300", "40001", "40P01", NULL};
   if (!sqlstate)
     return 0;
@@ -25,45 +33,62 @@ static int transient(const char *sqlstate) {
   return 0;
 }
 
-int msg__pg_fail(msg_error *err, PGconn *db, PGresult *res, const char *doing) {
+/* Copies `text` with every occurrence of `secret` replaced and each run of
+ * blanks and control characters made one space, without leading or trailing
+ * ones. NULL when out of memory. */
+static char *scrub(const char *text, const char *secret) {
+  size_t secret_len = secret ? strlen(secret) : 0;
+  static const char mask[] = "***";
+  size_t hits = 0;
+  if (secret_len > 0) {
+    for (const char *p = strstr(text, secret); p; p = strstr(p + secret_len, secret))
+      hits++;
+  }
+  size_t text_len = strlen(text);
+  /* Each hit shrinks or grows the text by at most the mask's length. */
+  char *out = malloc(text_len + hits * sizeof mask + 1);
+  if (!out)
+    return NULL;
+  size_t o = 0;
+  for (const char *p = text; *p;) {
+    if (secret_len > 0 && strncmp(p, secret, secret_len) == 0) {
+      memcpy(out + o, mask, sizeof mask - 1);
+      o += sizeof mask - 1;
+      p += secret_len;
+    } else {
+      /* libpq's messages span lines ("failed: ...\n\tIs the server ..."). */
+      unsigned char ch = (unsigned char)*p++;
+      int blank = ch <= 0x20 || ch == 0x7f;
+      if (!blank)
+        out[o++] = (char)ch;
+      else if (o > 0 && out[o - 1] != ' ')
+        out[o++] = ' ';
+    }
+  }
+  while (o > 0 && out[o - 1] == ' ')
+    o--;
+  out[o] = '\0';
+  return out;
+}
+
+int msg__pg_fail(msg_error *err, const pg_conn *c, PGresult *res, const char *doing) {
   const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
   const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-  const char *detail = primary ? primary : (db ? PQerrorMessage(db) : "no connection");
-  int status = (!db || PQstatus(db) == CONNECTION_BAD || transient(sqlstate))
+  PGconn *db = c ? c->db : NULL;
+  /* No result at all means libpq could not send or ran out of memory: the
+   * connection's state is unknown, so it must not be reused. */
+  int status = (!res || !db || PQstatus(db) == CONNECTION_BAD || transient(sqlstate))
                    ? MSG_ERR_UNAVAILABLE
                    : MSG_ERR_INTERNAL;
-  size_t len = strlen(detail);
-  while (len > 0 && (detail[len - 1] == '\n' || detail[len - 1] == ' '))
-    len--;
-  msg_error_set(err, status, NULL, "postgres: %s: %.*s%s%s%s", doing, (int)len, detail,
-                sqlstate ? " (SQLSTATE " : "", sqlstate ? sqlstate : "", sqlstate ? ")" : "");
+  const char *detail = primary ? primary : db ? PQerrorMessage(db) : "";
+  char *clean = scrub(detail, c ? c->backend->password : NULL);
+  if (!clean || clean[0] == '\0')
+    msg_error_set(err, status, NULL, "postgres: %s failed%s%s%s", doing,
+                  sqlstate ? " (SQLSTATE " : "", sqlstate ? sqlstate : "", sqlstate ? ")" : "");
+  else
+    msg_error_set(err, status, NULL, "postgres: %s: %s%s%s%s", doing, clean,
+                  sqlstate ? " (SQLSTATE " : "", sqlstate ? sqlstate : "", sqlstate ? ")" : "");
+  free(clean);
   PQclear(res);
   return status;
-}
-
-int msg__pg_prepare(pg_conn *c, int *prepared_flag, unsigned char *prepared_byte,
-                    const char *name, const char *sql, int params, msg_error *err) {
-  if ((prepared_flag && *prepared_flag) || (prepared_byte && *prepared_byte))
-    return MSG_OK;
-  PGresult *res = PQprepare(c->db, name, sql, params, NULL);
-  if (PQresultStatus(res) != PGRES_COMMAND_OK)
-    return msg__pg_fail(err, c->db, res, "preparing a statement");
-  PQclear(res);
-  if (prepared_flag)
-    *prepared_flag = 1;
-  if (prepared_byte)
-    *prepared_byte = 1;
-  return MSG_OK;
-}
-
-int msg__pg_push_row(PGresult *res, int row, msg_backend_rows *rows, msg_error *err) {
-  msg_message m = {
-      .message_id = PQgetvalue(res, row, 0),
-      .account_id = strtoll(PQgetvalue(res, row, 1), NULL, 10),
-      .sender_number = PQgetvalue(res, row, 2),
-      .receiver_number = PQgetvalue(res, row, 3),
-      .body = PQgetisnull(res, row, 4) ? NULL : PQgetvalue(res, row, 4),
-      .created_at = strtoll(PQgetvalue(res, row, 5), NULL, 10),
-  };
-  return msg_backend_rows_push(rows, &m, err);
 }

@@ -1,10 +1,17 @@
 /*
- * Reading messages. As in the SQLite backend the statement depends only on
- * the query's shape: a set of one value is compared with '=' so its index
- * also gives the order; larger sets are bound as one array parameter
- * (= ANY($n)). Each connection prepares a shape the first time it sees it.
- * The text query is a tsquery of the core's terms, each a quoted lexeme,
- * AND-ed: no dictionary touches them, so matching is exact word equality.
+ * Reading messages. As in the SQLite backend, the SQL depends only on the
+ * query's shape (which filters are present, and whether each set has one
+ * value or several), never on its values, so each connection prepares a
+ * shape the first time it meets it and afterwards only binds values.
+ *
+ * A set of one value is compared with '=', so the planner sees an equality
+ * on the index's leading column and reads that index newest first, stopping
+ * at the limit (with "= ANY" it would have to sort the whole account). A
+ * larger set is bound as one array parameter: account_id = ANY($1::bigint[]).
+ * The text query is a tsquery of quoted lexemes (pg_values.c), AND-ed, so no
+ * dictionary touches the terms: matching is exact equality of words.
+ * The keyset condition is a row comparison, which PostgreSQL turns into an
+ * index condition on (created_at DESC, message_id DESC).
  */
 #include "pg_backend.h"
 
@@ -14,14 +21,31 @@
 
 enum { SET_NONE = 0, SET_ONE = 1, SET_MANY = 2 };
 enum { FLAG_AFTER = 1, FLAG_BEFORE = 2, FLAG_TERMS = 4, FLAG_CURSOR = 8 };
-enum { P_ACCOUNTS = 1, P_IDS, P_SENDERS, P_RECEIVERS, P_AFTER, P_BEFORE, P_TERMS,
-       P_CURSOR_TIME, P_CURSOR_ID, P_LIMIT, P_COUNT = P_LIMIT };
+
+/* Parameters are numbered by meaning, the same in every shape, so the binder
+ * does not depend on which clauses a shape has. */
+enum {
+  P_ACCOUNTS = 1,
+  P_IDS,
+  P_SENDERS,
+  P_RECEIVERS,
+  P_AFTER,
+  P_BEFORE,
+  P_TERMS,
+  P_CURSOR_TIME,
+  P_CURSOR_ID,
+  P_LIMIT,
+};
+
+/* A parameter a shape does not use still needs a type to be prepared. */
+#define TEXT_OID 25
 
 static unsigned int set_state(size_t count) {
   return count == 0 ? SET_NONE : count == 1 ? SET_ONE : SET_MANY;
 }
 
-unsigned int msg__pg_shape(const msg_backend_query *q) {
+/* The index of `q`'s shape, 0 .. PG_SHAPE_COUNT - 1. */
+static unsigned int shape_of(const msg_backend_query *q) {
   unsigned int sets = set_state(q->account_id_count) + 3 * set_state(q->message_id_count) +
                       9 * set_state(q->sender_number_count) +
                       27 * set_state(q->receiver_number_count);
@@ -31,211 +55,130 @@ unsigned int msg__pg_shape(const msg_backend_query *q) {
   return sets * 16 + flags;
 }
 
-/* A growable string; `failed` sticks after an allocation failure. */
-typedef struct text {
-  char *data;
-  size_t len, cap;
-  int failed;
-} text;
-
-static void add(text *t, const char *s, size_t n) {
-  if (t->failed)
+/* Appends `clause` to `*sql` (a malloc'd string), freeing it on failure. */
+static void append(char **sql, const char *clause) {
+  if (!*sql)
     return;
-  if (t->len + n + 1 > t->cap) {
-    size_t cap = (t->cap ? t->cap * 2 : 256) + n;
-    char *grown = realloc(t->data, cap);
-    if (!grown) {
-      t->failed = 1;
-      return;
-    }
-    t->data = grown;
-    t->cap = cap;
+  size_t len = strlen(*sql), add = strlen(clause);
+  char *grown = realloc(*sql, len + add + 1);
+  if (!grown) {
+    free(*sql);
+    *sql = NULL;
+    return;
   }
-  memcpy(t->data + t->len, s, n);
-  t->len += n;
-  t->data[t->len] = '\0';
+  memcpy(grown + len, clause, add + 1);
+  *sql = grown;
 }
 
-static void adds(text *t, const char *s) {
-  add(t, s, strlen(s));
-}
-
-static char *finish(text *t) {
-  if (t->failed || !t->data) {
-    free(t->data);
-    return NULL;
-  }
-  return t->data;
-}
-
-static void add_set(text *sql, const char *column, const char *type, size_t count, int param) {
-  char clause[160];
+static void append_set(char **sql, Oid types[], const char *column, const char *type, size_t count,
+                       int param) {
+  char clause[96];
+  if (count == 0)
+    return;
   if (count == 1)
     snprintf(clause, sizeof clause, " AND %s = $%d::%s", column, param, type);
-  else if (count > 1)
-    snprintf(clause, sizeof clause, " AND %s = ANY($%d::%s[])", column, param, type);
   else
-    return;
-  adds(sql, clause);
+    snprintf(clause, sizeof clause, " AND %s = ANY($%d::%s[])", column, param, type);
+  append(sql, clause);
+  types[param - 1] = 0;
 }
 
-/* All shapes take the same ten parameters; each shape uses those it needs. */
-char *msg__pg_search_sql(const msg_backend_query *q) {
-  text sql = {0};
-  adds(&sql, "SELECT " PG_MESSAGE_COLUMNS " FROM messages WHERE true");
-  add_set(&sql, "account_id", "bigint", q->account_id_count, P_ACCOUNTS);
-  add_set(&sql, "message_id", "uuid", q->message_id_count, P_IDS);
-  add_set(&sql, "sender_number", "text", q->sender_number_count, P_SENDERS);
-  add_set(&sql, "receiver_number", "text", q->receiver_number_count, P_RECEIVERS);
+static void append_flag(char **sql, Oid types[], const char *clause, int param, int param2) {
+  append(sql, clause);
+  types[param - 1] = 0;
+  if (param2)
+    types[param2 - 1] = 0;
+}
+
+char *msg__pg_search_sql(const msg_backend_query *q, Oid types[PG_SEARCH_PARAMS]) {
+  for (int i = 0; i < PG_SEARCH_PARAMS; i++)
+    types[i] = TEXT_OID;
+  char *sql = strdup("SELECT " PG_MESSAGE_COLUMNS " FROM messages WHERE true");
+  append_set(&sql, types, "account_id", "bigint", q->account_id_count, P_ACCOUNTS);
+  append_set(&sql, types, "message_id", "uuid", q->message_id_count, P_IDS);
+  append_set(&sql, types, "sender_number", "text", q->sender_number_count, P_SENDERS);
+  append_set(&sql, types, "receiver_number", "text", q->receiver_number_count, P_RECEIVERS);
   if (q->has_created_after)
-    adds(&sql, " AND created_at > $5::bigint");
+    append_flag(&sql, types, " AND created_at > $5::timestamptz", P_AFTER, 0);
   if (q->has_created_before)
-    adds(&sql, " AND created_at < $6::bigint");
+    append_flag(&sql, types, " AND created_at < $6::timestamptz", P_BEFORE, 0);
   if (q->term_count)
-    adds(&sql, " AND words @@ $7::tsquery");
+    append_flag(&sql, types, " AND search_tsv @@ $7::tsquery", P_TERMS, 0);
   if (q->has_cursor)
-    adds(&sql, " AND (created_at, message_id) < ($8::bigint, $9::uuid)");
-  adds(&sql, " ORDER BY created_at DESC, message_id DESC LIMIT $10::bigint");
-  return finish(&sql);
+    append_flag(&sql, types, " AND (created_at, message_id) < ($8::timestamptz, $9::uuid)",
+                P_CURSOR_TIME, P_CURSOR_ID);
+  append_flag(&sql, types, " ORDER BY created_at DESC, message_id DESC LIMIT $10::bigint", P_LIMIT,
+              0);
+  return sql;
 }
 
-/* An array literal {"a","b"} with quotes and backslashes escaped. */
-static char *string_array(const char *const *values, size_t count) {
-  text t = {0};
-  adds(&t, "{");
-  for (size_t i = 0; i < count; i++) {
-    adds(&t, i ? ",\"" : "\"");
-    for (const char *p = values[i]; *p; p++) {
-      if (*p == '"' || *p == '\\')
-        add(&t, "\\", 1);
-      add(&t, p, 1);
-    }
-    adds(&t, "\"");
-  }
-  adds(&t, "}");
-  return finish(&t);
+static void bind_strings(pg_params *p, int param, const char *const *values, size_t count) {
+  if (count == 1)
+    msg__pg_param_text(p, param, values[0]);
+  else if (count > 1)
+    msg__pg_param_text_array(p, param, values, count);
 }
 
-static char *integer_array(const int64_t *values, size_t count) {
-  text t = {0};
-  adds(&t, "{");
-  for (size_t i = 0; i < count; i++) {
-    char n[24];
-    snprintf(n, sizeof n, "%s%lld", i ? "," : "", (long long)values[i]);
-    adds(&t, n);
-  }
-  adds(&t, "}");
-  return finish(&t);
-}
-
-/* 'a' & 'b': each term a quoted lexeme (quotes and backslashes escaped). */
-static char *tsquery_text(const char *const *terms, size_t count) {
-  text t = {0};
-  for (size_t i = 0; i < count; i++) {
-    adds(&t, i ? " & '" : "'");
-    for (const char *p = terms[i]; *p; p++) {
-      if (*p == '\'' || *p == '\\')
-        add(&t, p, 1);
-      add(&t, p, 1);
-    }
-    adds(&t, "'");
-  }
-  return finish(&t);
-}
-
-typedef struct bound {
-  const char *values[P_COUNT];
-  char *owned[P_COUNT];
-  char numbers[P_COUNT][24];
-} bound;
-
-static void bound_free(bound *b) {
-  for (int i = 0; i < P_COUNT; i++)
-    free(b->owned[i]);
-}
-
-static const char *number(bound *b, int param, long long v) {
-  snprintf(b->numbers[param - 1], sizeof b->numbers[0], "%lld", v);
-  return b->numbers[param - 1];
-}
-
-static int set_param(bound *b, int param, const char *const *values, size_t count) {
-  if (count == 1) {
-    b->values[param - 1] = values[0];
-  } else if (count > 1) {
-    b->owned[param - 1] = string_array(values, count);
-    if (!b->owned[param - 1])
-      return -1;
-    b->values[param - 1] = b->owned[param - 1];
-  }
-  return 0;
-}
-
-static int bind(bound *b, const msg_backend_query *q) {
-  *b = (bound){0};
-  if (q->account_id_count == 1) {
-    b->values[P_ACCOUNTS - 1] = number(b, P_ACCOUNTS, (long long)q->account_ids[0]);
-  } else if (q->account_id_count > 1) {
-    b->owned[P_ACCOUNTS - 1] = integer_array(q->account_ids, q->account_id_count);
-    if (!b->owned[P_ACCOUNTS - 1])
-      return -1;
-    b->values[P_ACCOUNTS - 1] = b->owned[P_ACCOUNTS - 1];
-  }
-  if (set_param(b, P_IDS, q->message_ids, q->message_id_count) ||
-      set_param(b, P_SENDERS, q->sender_numbers, q->sender_number_count) ||
-      set_param(b, P_RECEIVERS, q->receiver_numbers, q->receiver_number_count))
-    return -1;
+/* Binds `q`'s values in the order msg__pg_search_sql numbers them. */
+static void bind_query(pg_params *p, const msg_backend_query *q) {
+  msg__pg_params_init(p, PG_SEARCH_PARAMS);
+  if (q->account_id_count == 1)
+    msg__pg_param_int64(p, P_ACCOUNTS, q->account_ids[0]);
+  else if (q->account_id_count > 1)
+    msg__pg_param_int64_array(p, P_ACCOUNTS, q->account_ids, q->account_id_count);
+  bind_strings(p, P_IDS, q->message_ids, q->message_id_count);
+  bind_strings(p, P_SENDERS, q->sender_numbers, q->sender_number_count);
+  bind_strings(p, P_RECEIVERS, q->receiver_numbers, q->receiver_number_count);
   if (q->has_created_after)
-    b->values[P_AFTER - 1] = number(b, P_AFTER, (long long)q->created_after);
+    msg__pg_param_time(p, P_AFTER, q->created_after);
   if (q->has_created_before)
-    b->values[P_BEFORE - 1] = number(b, P_BEFORE, (long long)q->created_before);
-  if (q->term_count) {
-    b->owned[P_TERMS - 1] = tsquery_text(q->terms, q->term_count);
-    if (!b->owned[P_TERMS - 1])
-      return -1;
-    b->values[P_TERMS - 1] = b->owned[P_TERMS - 1];
-  }
+    msg__pg_param_time(p, P_BEFORE, q->created_before);
+  if (q->term_count)
+    msg__pg_param_tsquery(p, P_TERMS, q->terms, q->term_count);
   if (q->has_cursor) {
-    b->values[P_CURSOR_TIME - 1] = number(b, P_CURSOR_TIME, (long long)q->cursor_created_at);
-    b->values[P_CURSOR_ID - 1] = q->cursor_message_id;
+    msg__pg_param_time(p, P_CURSOR_TIME, q->cursor_created_at);
+    msg__pg_param_text(p, P_CURSOR_ID, q->cursor_message_id);
   }
-  b->values[P_LIMIT - 1] = number(b, P_LIMIT, (long long)q->limit);
-  return 0;
+  msg__pg_param_int64(p, P_LIMIT, (int64_t)q->limit);
+}
+
+static int prepare_shape(pg_conn *c, const msg_backend_query *q, const char *name, msg_error *err) {
+  unsigned int shape = shape_of(q);
+  if (c->search_prepared[shape])
+    return MSG_OK;
+  Oid types[PG_SEARCH_PARAMS];
+  char *sql = msg__pg_search_sql(q, types);
+  if (!sql)
+    return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
+  int rc = msg__pg_prepare(c, &c->search_prepared[shape], name, sql, PG_SEARCH_PARAMS, types, err);
+  free(sql);
+  return rc;
 }
 
 int msg__pg_query(msg_backend *backend, msg_backend_conn *conn, const msg_backend_query *query,
                   msg_backend_rows *rows, msg_error *err) {
   pg_conn *c = (pg_conn *)conn;
-  unsigned int shape = msg__pg_shape(query);
-  char name[16];
-  snprintf(name, sizeof name, "search_%u", shape);
-  if (!c->search_prepared[shape]) {
-    char *sql = msg__pg_search_sql(query);
-    if (!sql)
-      return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
-    /* Every parameter is declared text (the SQL casts each one it uses), so
-     * the parameters a shape does not reference need no type of their own. */
-    Oid types[P_COUNT];
-    for (int i = 0; i < P_COUNT; i++)
-      types[i] = 25; /* TEXTOID */
-    PGresult *res = PQprepare(c->db, name, sql, P_COUNT, types);
-    free(sql);
-    if (PQresultStatus(res) != PGRES_COMMAND_OK)
-      return msg__pg_fail(err, c->db, res, "preparing a query");
-    PQclear(res);
-    c->search_prepared[shape] = 1;
-  }
-  bound b;
-  if (bind(&b, query) != 0) {
-    bound_free(&b);
+  char name[24];
+  snprintf(name, sizeof name, "msg_search_%u", shape_of(query));
+  int rc = prepare_shape(c, query, name, err);
+  if (rc != MSG_OK)
+    return rc;
+  pg_params p;
+  bind_query(&p, query);
+  if (p.failed) {
+    msg__pg_params_free(&p);
     return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory binding a query");
   }
-  PGresult *res = PQexecPrepared(c->db, name, P_COUNT, b.values, NULL, NULL, 0);
-  bound_free(&b);
-  if (PQresultStatus(res) != PGRES_TUPLES_OK)
-    return msg__pg_fail(err, c->db, res, "running a query");
-  int rc = MSG_OK;
-  for (int i = 0; rc == MSG_OK && i < PQntuples(res); i++)
+  PGresult *res;
+  rc = msg__pg_await(
+      c,
+      PQsendQueryPrepared(c->db, name, p.count, p.values, p.lengths, p.formats, PG_BINARY_RESULTS),
+      PGRES_TUPLES_OK, &res, err, "running a query");
+  msg__pg_params_free(&p);
+  if (rc != MSG_OK)
+    return rc;
+  int n = PQntuples(res);
+  for (int i = 0; rc == MSG_OK && i < n; i++)
     rc = msg__pg_push_row(res, i, rows, err);
   PQclear(res);
   return rc;

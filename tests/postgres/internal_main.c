@@ -1,0 +1,92 @@
+/*
+ * Runner of the white-box PostgreSQL tests:
+ *
+ *   postgres-internal SUITE     SUITE: values, plans, session
+ *
+ * Exits 77 (meson: skipped) when MSG_TEST_PG_URI is not set. Also holds the
+ * fixture the suites share: the backend opened directly, on a database of
+ * its own.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void pgi_open(pgi_fixture *f, const char *prefix) {
+  memset(f, 0, sizeof *f);
+  f->dbname = pgt_create_database(prefix);
+  char *uri = pgt_uri_for(f->dbname);
+  msg_store_options opts = MSG_STORE_OPTIONS_INIT;
+  unsigned int pool_size = 0;
+  msg_error err;
+  int rc = msg__postgres_open(&f->backend, &pool_size, uri, &opts, NULL, &err);
+  free(uri);
+  ck_assert_msg(rc == MSG_OK, "open: %s", err.message);
+  ck_assert_uint_eq(pool_size, 4);
+  rc = f->backend->connect(f->backend, &f->conn, &err);
+  ck_assert_msg(rc == MSG_OK, "connect: %s", err.message);
+  rc = f->backend->migrate(f->backend, f->conn, &err);
+  ck_assert_msg(rc == MSG_OK, "migrate: %s", err.message);
+}
+
+void pgi_close(pgi_fixture *f) {
+  if (f->conn)
+    f->backend->disconnect(f->backend, f->conn);
+  if (f->backend)
+    f->backend->free(f->backend);
+  pgt_drop_database(f->dbname);
+  free(f->dbname);
+  memset(f, 0, sizeof *f);
+}
+
+void pgi_uuid(char out[MSG_ID_LEN + 1], uint64_t n) {
+  snprintf(out, MSG_ID_LEN + 1, "00000000-0000-7000-8000-%012llx",
+           (unsigned long long)(n & UINT64_C(0xffffffffffff)));
+}
+
+int pgi_insert(pgi_fixture *f, const char *id, int64_t account, int64_t created_at,
+               const char *search_text, const char *key, msg_backend_rows *existing,
+               msg_error *err) {
+  msg_message m = {id, account, "+15550201", "+15550202", "body", created_at};
+  msg_backend_record record = {&m, key, search_text};
+  msg_backend_rows discarded;
+  msg__rows_init(&discarded);
+  int rc = f->backend->insert(f->backend, f->conn, &record, existing ? existing : &discarded, err);
+  msg__rows_clear(&discarded);
+  return rc;
+}
+
+void pgi_query(pgi_fixture *f, const msg_backend_query *q, msg_backend_rows *rows) {
+  msg__rows_init(rows);
+  msg_error err;
+  int rc = f->backend->query(f->backend, f->conn, q, rows, &err);
+  ck_assert_msg(rc == MSG_OK, "query: %s (%s)", msg_status_str(rc), err.message);
+}
+
+static const struct {
+  const char *name;
+  Suite *(*make)(void);
+} suites[] = {
+    {"values", pgi_values_suite},
+    {"plans", pgi_plans_suite},
+    {"session", pgi_session_suite},
+};
+
+int main(int argc, char **argv) {
+  for (size_t i = 0; argc == 2 && i < sizeof suites / sizeof suites[0]; i++) {
+    if (strcmp(argv[1], suites[i].name) != 0)
+      continue;
+    if (!pgt_uri()) {
+      fprintf(stderr, "postgres-internal: MSG_TEST_PG_URI is not set; skipping\n");
+      return PGT_EXIT_SKIP;
+    }
+    SRunner *runner = srunner_create(suites[i].make());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  }
+  fprintf(stderr, "usage: %s values|plans|session\n", argv[0]);
+  return EXIT_FAILURE;
+}
