@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,34 +26,38 @@ typedef struct setting {
   const char *flag;
   const char *env;
   kind kind;
+  size_t offset; /* of the field in server_config (KIND_STRING, KIND_INT, KIND_LONG) */
   long min, max;
   const char *default_value;
   const char *help;
 } setting;
 
+#define AT(field) offsetof(server_config, field)
+
 static const setting settings[] = {
-    {"listen", "MSG_LISTEN", KIND_LISTEN, 0, 0, "127.0.0.1:8080",
+    {"listen", "MSG_LISTEN", KIND_LISTEN, AT(listen), 0, 0, "127.0.0.1:8080",
      "address to listen on, HOST:PORT (IPv4)"},
-    {"database", "MSG_DATABASE_URL", KIND_STRING, 0, 0, "sqlite:msg.db",
+    {"database", "MSG_DATABASE_URL", KIND_STRING, AT(database), 0, 0, "sqlite:msg.db",
      "store URI: sqlite:PATH, sqlite::memory:, postgresql://..."},
-    {"threads", "MSG_THREADS", KIND_INT, 1, 1024, "16",
-     "worker threads (connections served at once)"},
-    {"connection-queue", "MSG_CONNECTION_QUEUE", KIND_INT, 1, 65535, "64",
+    {"threads", "MSG_THREADS", KIND_INT, AT(threads), 1, 1024, "32",
+     "worker threads = connections served at once"},
+    {"connection-queue", "MSG_CONNECTION_QUEUE", KIND_INT, AT(connection_queue), 1, 65535, "64",
      "accepted connections that may wait for a worker"},
-    {"log-level", "MSG_LOG_LEVEL", KIND_LEVEL, 0, 0, "info", "debug, info, warn or error"},
-    {"max-body-bytes", "MSG_MAX_BODY_BYTES", KIND_LONG, 64, 16L * 1024 * 1024, "65536",
-     "largest request body accepted (413 above)"},
-    {"max-header-bytes", "MSG_MAX_HEADER_BYTES", KIND_INT, 1024, 1024 * 1024, "16384",
-     "largest request line plus headers accepted"},
-    {"request-timeout-ms", "MSG_REQUEST_TIMEOUT_MS", KIND_INT, 100, 3600000, "10000",
-     "longest time to receive a request or send a response"},
-    {"keepalive-timeout-ms", "MSG_KEEPALIVE_TIMEOUT_MS", KIND_INT, 0, 3600000, "5000",
-     "how long an idle keep-alive connection is held"},
-    {"drain-delay-ms", "MSG_DRAIN_DELAY_MS", KIND_INT, 0, 3600000, "5000",
-     "after SIGTERM: time readiness reports 503 before new connections are refused"},
-    {"pool-size", "MSG_POOL_SIZE", KIND_INT, 0, 1024, "0",
+    {"log-level", "MSG_LOG_LEVEL", KIND_LEVEL, AT(log_level), 0, 0, "info",
+     "debug, info, warn or error"},
+    {"max-body-bytes", "MSG_MAX_BODY_BYTES", KIND_LONG, AT(max_body_bytes), 64, 16L * 1024 * 1024,
+     "65536", "largest request body accepted (413 above)"},
+    {"max-header-bytes", "MSG_MAX_HEADER_BYTES", KIND_INT, AT(max_header_bytes), 1024, 1024 * 1024,
+     "16384", "largest request line plus headers accepted"},
+    {"request-timeout-ms", "MSG_REQUEST_TIMEOUT_MS", KIND_INT, AT(request_timeout_ms), 100, 3600000,
+     "10000", "longest time to receive a request or send a response"},
+    {"keepalive-timeout-ms", "MSG_KEEPALIVE_TIMEOUT_MS", KIND_INT, AT(keepalive_timeout_ms), 0,
+     3600000, "5000", "how long an idle keep-alive connection is held"},
+    {"drain-delay-ms", "MSG_DRAIN_DELAY_MS", KIND_INT, AT(drain_delay_ms), 0, 3600000, "5000",
+     "after SIGTERM/SIGINT: time requests are still served while /readyz answers 503"},
+    {"pool-size", "MSG_POOL_SIZE", KIND_INT, AT(pool_size), 0, 1024, "0",
      "database connections per process (0: the backend's default)"},
-    {"db-timeout-ms", "MSG_DB_TIMEOUT_MS", KIND_INT, 100, 600000, "5000",
+    {"db-timeout-ms", "MSG_DB_TIMEOUT_MS", KIND_INT, AT(db_timeout_ms), 100, 600000, "5000",
      "bound on connecting to the database and on each statement"},
 };
 
@@ -72,38 +77,52 @@ static void print_help(void) {
   printf("  --%-22s %-26s %s\n", "version", "", "show the version");
 }
 
-int config_split_listen(const char *listen, char *host, unsigned long host_size, int *port) {
+/* Parses "HOST:PORT" with an IPv4 host (or "localhost"); sets cfg->listen_host
+ * (allocated) and cfg->listen_port. -1 when malformed, -2 when out of memory. */
+static int split_listen(server_config *cfg, const char *listen) {
   const char *colon = strrchr(listen, ':');
-  if (!colon || colon == listen || (size_t)(colon - listen) >= host_size)
+  if (!colon || colon == listen)
     return -1;
-  memcpy(host, listen, (size_t)(colon - listen));
-  host[colon - listen] = '\0';
+  size_t host_len = (size_t)(colon - listen);
+  char *host = strndup(listen, host_len);
+  if (!host)
+    return -2;
   struct in_addr addr;
-  if (strcmp(host, "localhost") != 0 && inet_pton(AF_INET, host, &addr) != 1)
+  if (strcmp(host, "localhost") == 0) {
+    free(host);
+    host = strdup("127.0.0.1");
+    if (!host)
+      return -2;
+  } else if (inet_pton(AF_INET, host, &addr) != 1) {
+    free(host);
     return -1;
+  }
+  const char *digits = colon + 1;
   char *end;
   errno = 0;
-  long p = strtol(colon + 1, &end, 10);
-  if (errno || *end != '\0' || end == colon + 1 || p < 1 || p > 65535 || colon[1] == '+' ||
-      colon[1] == '-')
+  long port = strtol(digits, &end, 10);
+  if (errno || *end != '\0' || end == digits || *digits < '0' || *digits > '9' || port > 65535) {
+    free(host);
     return -1;
-  *port = (int)p;
+  }
+  free(cfg->listen_host);
+  cfg->listen_host = host;
+  cfg->listen_port = (int)port;
   return 0;
 }
 
 static int set_value(server_config *cfg, const setting *s, const char *value, const char *origin) {
   if (s->kind == KIND_STRING || s->kind == KIND_LISTEN) {
-    char host[64];
-    int port;
-    if (value[0] == '\0' ||
-        (s->kind == KIND_LISTEN && config_split_listen(value, host, sizeof host, &port) != 0)) {
+    int rc = value[0] == '\0' ? -1 : s->kind == KIND_LISTEN ? split_listen(cfg, value) : 0;
+    if (rc == -2) {
+      fprintf(stderr, "msg-server: %s: out of memory\n", origin);
+      return -1;
+    }
+    if (rc != 0) {
       fprintf(stderr, "msg-server: %s: invalid value '%s' (%s)\n", origin, value, s->help);
       return -1;
     }
-    if (s->kind == KIND_LISTEN)
-      cfg->listen = value;
-    else
-      cfg->database = value;
+    *(const char **)(void *)((char *)cfg + s->offset) = value;
     return 0;
   }
   if (s->kind == KIND_LEVEL) {
@@ -126,25 +145,11 @@ static int set_value(server_config *cfg, const setting *s, const char *value, co
             value, s->min, s->max);
     return -1;
   }
-  const char *f = s->flag;
-  if (strcmp(f, "threads") == 0)
-    cfg->threads = (int)v;
-  else if (strcmp(f, "connection-queue") == 0)
-    cfg->connection_queue = (int)v;
-  else if (strcmp(f, "max-body-bytes") == 0)
-    cfg->max_body_bytes = v;
-  else if (strcmp(f, "max-header-bytes") == 0)
-    cfg->max_header_bytes = (int)v;
-  else if (strcmp(f, "request-timeout-ms") == 0)
-    cfg->request_timeout_ms = (int)v;
-  else if (strcmp(f, "keepalive-timeout-ms") == 0)
-    cfg->keepalive_timeout_ms = (int)v;
-  else if (strcmp(f, "drain-delay-ms") == 0)
-    cfg->drain_delay_ms = (int)v;
-  else if (strcmp(f, "pool-size") == 0)
-    cfg->pool_size = (int)v;
+  char *field = (char *)cfg + s->offset;
+  if (s->kind == KIND_LONG)
+    *(long *)(void *)field = v;
   else
-    cfg->db_timeout_ms = (int)v;
+    *(int *)(void *)field = (int)v;
   return 0;
 }
 
@@ -156,19 +161,12 @@ static const setting *find_flag(const char *name, size_t len) {
   return NULL;
 }
 
-config_result config_load(server_config *cfg, int argc, char **argv) {
+config_result msg__config_load(server_config *cfg, int argc, char **argv) {
   *cfg = (server_config){0};
-  char origin[64];
-  for (size_t i = 0; i < SETTING_COUNT; i++) {
-    if (set_value(cfg, &settings[i], settings[i].default_value, "default") != 0)
-      return CONFIG_EXIT_USAGE;
-  }
-  for (size_t i = 0; i < SETTING_COUNT; i++) {
-    const char *value = getenv(settings[i].env);
-    snprintf(origin, sizeof origin, "%s", settings[i].env);
-    if (value && set_value(cfg, &settings[i], value, origin) != 0)
-      return CONFIG_EXIT_USAGE;
-  }
+  /* Pick each setting's one value first (flag, else environment, else
+   * default) and validate only that, so a bad environment value that a flag
+   * overrides does not stop start-up. */
+  const char *flag_values[SETTING_COUNT] = {0};
   for (int i = 1; i < argc; i++) {
     const char *arg = argv[i];
     if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
@@ -199,9 +197,27 @@ config_result config_load(server_config *cfg, int argc, char **argv) {
       fprintf(stderr, "msg-server: --%s needs a value\n", s->flag);
       return CONFIG_EXIT_USAGE;
     }
-    snprintf(origin, sizeof origin, "--%s", s->flag);
+    flag_values[s - settings] = value;
+  }
+  for (size_t i = 0; i < SETTING_COUNT; i++) {
+    const setting *s = &settings[i];
+    char origin[64]; /* a flag or variable name from the table, never user text */
+    const char *value = flag_values[i];
+    if (value) {
+      snprintf(origin, sizeof origin, "--%s", s->flag);
+    } else if ((value = getenv(s->env)) != NULL) {
+      snprintf(origin, sizeof origin, "%s", s->env);
+    } else {
+      value = s->default_value;
+      snprintf(origin, sizeof origin, "--%s (default)", s->flag);
+    }
     if (set_value(cfg, s, value, origin) != 0)
       return CONFIG_EXIT_USAGE;
   }
   return CONFIG_RUN;
+}
+
+void msg__config_free(server_config *cfg) {
+  free(cfg->listen_host);
+  cfg->listen_host = NULL;
 }

@@ -8,29 +8,30 @@
 typedef enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 
 typedef struct server_config {
-  const char *listen;       /* "HOST:PORT", IPv4 host */
-  const char *database;     /* store URI */
-  int threads;              /* worker threads = connections served at once */
-  int connection_queue;     /* accepted connections waiting for a worker */
+  const char *listen;   /* "HOST:PORT" as given */
+  char *listen_host;    /* its IPv4 host ("localhost" made 127.0.0.1); owned */
+  int listen_port;      /* 0: any free port (reported in the "listening" log line) */
+  const char *database; /* store URI */
+  int threads;          /* worker threads = connections served at once */
+  int connection_queue; /* accepted connections waiting for a worker */
   log_level log_level;
   long max_body_bytes;
   int max_header_bytes;
   int request_timeout_ms;
-  int keepalive_timeout_ms;
+  int keepalive_timeout_ms; /* 0 disables keep-alive */
   int drain_delay_ms;
-  int pool_size;            /* 0: the backend's default */
+  int pool_size; /* 0: the backend's default */
   int db_timeout_ms;
-  int healthcheck;          /* --healthcheck: probe /healthz and exit */
+  int healthcheck; /* --healthcheck: probe /healthz and exit */
 } server_config;
 
 typedef enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_USAGE } config_result;
 
-/* Fills `cfg` from defaults, then the environment, then argv. Prints --help,
- * --version or the one-line error itself. */
-config_result config_load(server_config *cfg, int argc, char **argv);
+/* Fills `cfg` from defaults, then the environment, then argv (which must
+ * outlive `cfg`). Prints --help, --version or the one-line error itself.
+ * Release with msg__config_free, whatever the result. */
+config_result msg__config_load(server_config *cfg, int argc, char **argv);
 
-/* Splits cfg->listen into host and port (host buffer of `host_size`). 0 on
- * success. */
-int config_split_listen(const char *listen, char *host, unsigned long host_size, int *port);
+void msg__config_free(server_config *cfg);
 
 #endif

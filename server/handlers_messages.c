@@ -1,126 +1,130 @@
 /*
- * API v1 message routes: create, list, get, search.
+ * API v1: create, list, get and search messages. Handlers parse (JSON types,
+ * integer forms) and map results to HTTP; every rule about values lives in
+ * libmsg, which names the offending field. Unknown JSON members and query
+ * parameters are refused (422 and 400) so that a misspelt optional field
+ * fails loudly instead of being dropped.
  */
-#include "filter.h"
+#include "handlers.h"
+
 #include "json.h"
 #include "metrics.h"
-#include "routes.h"
+#include "params.h"
+#include "problem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Reads the create body's fields into `in`. Returns 0, or -1 after sending
- * the error response. `with_account` reads account_id from the body too
- * (the compatibility route). */
-static int read_new_message(request_ctx *req, const cJSON *body, msg_new_message *in,
-                            int with_account) {
-  static const char *const v1_fields[] = {"sender_number", "receiver_number", "body", NULL};
-  static const char *const compat_fields[] = {"account_id", "sender_number", "receiver_number",
-                                              "body", NULL};
-  const char *unknown = json_unknown_member(body, with_account ? compat_fields : v1_fields);
-  if (unknown) {
-    char detail[128];
-    snprintf(detail, sizeof detail, "unknown member '%.64s'", unknown);
-    respond_problem(req, 422, detail, unknown, "");
-    return -1;
-  }
-  const char *field = NULL;
-  if (with_account && json_get_account_id(body, "account_id", &in->account_id))
-    field = "account_id";
-  else if (json_get_string(body, "sender_number", 0, &in->sender_number))
-    field = "sender_number";
-  else if (json_get_string(body, "receiver_number", 0, &in->receiver_number))
-    field = "receiver_number";
-  else if (json_get_string(body, "body", 1, &in->body))
-    field = "body";
-  if (field) {
-    char detail[96];
-    snprintf(detail, sizeof detail, "%s has the wrong JSON type", field);
-    respond_problem(req, 422, detail, field, "");
+/* Reads the {account_id} path parameter; sends 422 when it is no integer. */
+static int path_account_id(request_ctx *req, int64_t *out) {
+  if (msg__params_integer(req->params[0], out) != 0) {
+    msg__problem_send(req, 422, "account_id", NULL, "account_id must be an integer");
     return -1;
   }
   return 0;
 }
 
-void create_message(request_ctx *req, int compat) {
-  cJSON *body = read_json_body(req);
+static int string_member(request_ctx *req, const cJSON *body, const char *name, int nullable,
+                         const char **out) {
+  if (msg__json_get_string(body, name, nullable, out) != 0) {
+    msg__problem_send(req, 422, name, NULL, "%s must be %s", name,
+                      nullable ? "a string or null" : "a string");
+    return -1;
+  }
+  return 0;
+}
+
+/* Sends the created (201) or replayed (200) message with its Location. */
+static void send_created(request_ctx *req, const msg_message *m, bool replayed) {
+  char headers[128]; /* the id is MSG_ID_LEN characters from the library */
+  snprintf(headers, sizeof headers, "Location: /v1/messages/%s\r\n%s", m->message_id,
+           replayed ? "Idempotent-Replayed: true\r\n" : "");
+  if (!replayed)
+    msg__metrics_count_created();
+  msg__http_respond_json(req, replayed ? 200 : 201, msg__json_message(m), headers);
+}
+
+void msg__messages_create(request_ctx *req) {
+  static const char *const members[] = {"sender_number", "receiver_number", "body", NULL};
+  msg_new_message in = {0};
+  if (path_account_id(req, &in.account_id) != 0)
+    return;
+  cJSON *body = msg__http_read_json(req, 0);
   if (!body)
     return;
-  msg_new_message in = {0};
-  if (!compat)
-    in.account_id = parse_account_id(req->params[0]);
-  if (read_new_message(req, body, &in, compat) != 0) {
-    cJSON_Delete(body);
-    return;
-  }
-  in.idempotency_key = request_header(req, "Idempotency-Key");
-  msg_message *m = NULL;
-  bool replayed = false;
-  msg_error err;
-  int rc = msg_message_create(&m, &replayed, req->srv->store, &in, &err);
-  cJSON_Delete(body);
-  if (rc != MSG_OK) {
-    respond_store_error(req, rc, &err);
-    return;
-  }
-  if (!replayed)
-    metrics_count_created();
-  char headers[160];
-  if (replayed)
-    snprintf(headers, sizeof headers, "Location: /v1/messages/%s\r\nIdempotent-Replayed: true\r\n",
-             m->message_id);
-  else
-    snprintf(headers, sizeof headers, "Location: /v1/messages/%s\r\n", m->message_id);
-  int status = compat || replayed ? 200 : 201;
-  respond_json(req, status, json_message(m), headers);
-  msg_message_free(m);
-}
-
-void handle_create(request_ctx *req) {
-  create_message(req, 0);
-}
-
-void handle_list(request_ctx *req) {
-  search_params p;
-  if (page_params_parse(&p, req) == 0) {
-    msg_page *page = NULL;
+  const char *unknown = msg__json_unknown_member(body, members);
+  if (unknown) {
+    msg__problem_send(req, 422, unknown, NULL, "unknown member '%s'", unknown);
+  } else if (string_member(req, body, "sender_number", 0, &in.sender_number) == 0 &&
+             string_member(req, body, "receiver_number", 0, &in.receiver_number) == 0 &&
+             string_member(req, body, "body", 1, &in.body) == 0) {
+    in.idempotency_key = msg__http_header(req, "Idempotency-Key");
+    msg_message *m;
+    bool replayed = false;
     msg_error err;
-    int rc = msg_message_list(&page, req->srv->store, parse_account_id(req->params[0]), &p.page,
-                              &err);
-    if (rc == MSG_OK)
-      respond_json(req, 200, json_page(page), "");
-    else
-      respond_store_error(req, rc, &err);
-    msg_page_free(page);
+    int rc = msg_message_create(&m, &replayed, req->srv->store, &in, &err);
+    if (rc == MSG_OK) {
+      send_created(req, m, replayed);
+      msg_message_free(m);
+    } else {
+      msg__problem_from_store(req, rc, &err);
+    }
   }
-  search_params_free(&p);
+  cJSON_Delete(body);
 }
 
-void handle_get(request_ctx *req) {
-  msg_message *m = NULL;
+void msg__messages_list(request_ctx *req) {
+  static const char *const allowed[] = {"limit", "cursor", NULL};
+  int64_t account_id;
+  query q = {0};
+  msg_page_request page = MSG_PAGE_REQUEST_INIT;
+  if (path_account_id(req, &account_id) == 0 && msg__params_query(req, &q, allowed) == 0 &&
+      msg__params_page(req, &q, &page) == 0) {
+    msg_page *result;
+    msg_error err;
+    int rc = msg_message_list(&result, req->srv->store, account_id, &page, &err);
+    if (rc == MSG_OK) {
+      msg__http_respond_json(req, 200, msg__json_page(result), NULL);
+      msg_page_free(result);
+    } else {
+      msg__problem_from_store(req, rc, &err);
+    }
+  }
+  msg__query_free(&q);
+}
+
+void msg__messages_get(request_ctx *req) {
+  msg_message *m;
   msg_error err;
   int rc = msg_message_get(&m, req->srv->store, req->params[0], &err);
-  if (rc == MSG_OK)
-    respond_json(req, 200, json_message(m), "");
-  else
-    respond_store_error(req, rc, &err);
+  if (rc != MSG_OK) {
+    msg__problem_from_store(req, rc, &err);
+    return;
+  }
+  msg__http_respond_json(req, 200, msg__json_message(m), NULL);
   msg_message_free(m);
 }
 
-void handle_search(request_ctx *req) {
-  static const char *const allowed[] = {"account_id", "message_id", "sender_number",
-                                        "receiver_number", "created_after", "created_before",
-                                        "q", "limit", "cursor", NULL};
-  search_params p;
-  if (search_params_parse(&p, req, allowed) == 0) {
-    msg_page *page = NULL;
+void msg__messages_search(request_ctx *req) {
+  static const char *const allowed[] = {
+      "account_id",     "message_id", "sender_number", "receiver_number", "created_after",
+      "created_before", "q",          "limit",         "cursor",          NULL};
+  query q = {0};
+  search_params sp = {.filter = MSG_FILTER_INIT};
+  msg_page_request page = MSG_PAGE_REQUEST_INIT;
+  if (msg__params_query(req, &q, allowed) == 0 && msg__params_page(req, &q, &page) == 0 &&
+      msg__params_search(req, &q, &sp) == 0) {
+    msg_page *result;
     msg_error err;
-    int rc = msg_message_search(&page, req->srv->store, &p.filter, &p.page, &err);
-    if (rc == MSG_OK)
-      respond_json(req, 200, json_page(page), "");
-    else
-      respond_store_error(req, rc, &err);
-    msg_page_free(page);
+    int rc = msg_message_search(&result, req->srv->store, &sp.filter, &page, &err);
+    if (rc == MSG_OK) {
+      msg__http_respond_json(req, 200, msg__json_page(result), NULL);
+      msg_page_free(result);
+    } else {
+      msg__problem_from_store(req, rc, &err);
+    }
   }
-  search_params_free(&p);
+  msg__params_search_free(&sp);
+  msg__query_free(&q);
 }

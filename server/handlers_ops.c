@@ -1,50 +1,61 @@
 /*
- * Operational routes: liveness, readiness, metrics and the API description.
- * Liveness says only that the process serves HTTP; readiness also asks the
- * database and turns 503 the moment draining starts, so that Kubernetes
- * stops routing new requests here before the listener closes.
+ * Operations routes: liveness and readiness probes, Prometheus metrics, the
+ * OpenAPI description and the page that shows it to people.
  */
+#include "handlers.h"
+
 #include "assets.h"
+#include "listener.h"
 #include "metrics.h"
-#include "routes.h"
+#include "problem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void handle_healthz(request_ctx *req) {
+void msg__ops_healthz(request_ctx *req) {
   static const char body[] = "{\"status\":\"ok\"}";
-  respond(req, 200, "application/json", "", body, sizeof body - 1);
+  msg__http_respond(req, 200, "application/json", NULL, body, sizeof body - 1);
 }
 
-void handle_readyz(request_ctx *req) {
+/* Ready means: not draining, and the database answers. While draining the
+ * answer is 503 at once so that the load balancer stops sending requests
+ * before the listener closes. */
+void msg__ops_readyz(request_ctx *req) {
   if (atomic_load(&req->srv->draining)) {
-    respond_problem(req, 503, "the server is draining", NULL, "Retry-After: 1\r\n");
+    msg__problem_send(req, 503, NULL, NULL, "the server is shutting down");
     return;
   }
   msg_error err;
   if (msg_store_ping(req->srv->store, &err) != MSG_OK) {
-    respond_problem(req, 503, "the database does not answer", NULL, "Retry-After: 1\r\n");
+    msg__http_set_cause(req, err.message);
+    msg__problem_send(req, 503, NULL, "Retry-After: 1\r\n", "the database is unavailable");
     return;
   }
   static const char body[] = "{\"status\":\"ready\"}";
-  respond(req, 200, "application/json", "", body, sizeof body - 1);
+  msg__http_respond(req, 200, "application/json", NULL, body, sizeof body - 1);
 }
 
-void handle_metrics(request_ctx *req) {
-  char *text = metrics_render(req->srv->store);
+void msg__ops_metrics(request_ctx *req) {
+  char *text = msg__metrics_render(req->srv->store, msg__listener_open_connections());
   if (!text) {
-    respond_problem(req, 503, "the server is short of memory; retry later", NULL,
-                    "Retry-After: 1\r\n");
+    msg__http_set_cause(req, "out of memory while rendering metrics");
+    msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
     return;
   }
-  respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", "", text, strlen(text));
+  msg__http_respond(req, 200, "text/plain; version=0.0.4; charset=utf-8", NULL, text, strlen(text));
   free(text);
 }
 
-void handle_openapi(request_ctx *req) {
-  respond(req, 200, "application/json", "", asset_openapi_json, asset_openapi_json_len);
+void msg__ops_openapi(request_ctx *req) {
+  msg__http_respond(req, 200, "application/json", NULL, msg__asset_openapi_json,
+                    msg__asset_openapi_json_len);
 }
 
-void handle_docs(request_ctx *req) {
-  respond(req, 200, "text/html; charset=utf-8", "", asset_docs_html, asset_docs_html_len);
+/* The page's script is inline and reads /openapi.json from this server, so
+ * the policy allows exactly that and nothing from elsewhere. */
+void msg__ops_docs(request_ctx *req) {
+  msg__http_respond(req, 200, "text/html; charset=utf-8",
+                    "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; "
+                    "style-src 'unsafe-inline'; connect-src 'self'\r\n",
+                    msg__asset_docs_html, msg__asset_docs_html_len);
 }

@@ -1,39 +1,22 @@
 /*
- * Response writing, problem details and request bodies. Responses always
- * carry Content-Length and the request id; while the server drains they also
- * carry "Connection: close", so keep-alive clients move to another replica
- * before this one stops accepting connections.
+ * Headers, request bodies and responses. Responses always carry
+ * Content-Length and the request id; while the server drains they also carry
+ * "Connection: close", so keep-alive clients move to another replica before
+ * this one stops accepting connections.
  */
 #include "http.h"
 
+#include "json.h"
 #include "log.h"
+#include "problem.h"
 
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static const char *status_text(int status) {
-  switch (status) {
-  case 200: return "OK";
-  case 201: return "Created";
-  case 400: return "Bad Request";
-  case 401: return "Unauthorized";
-  case 403: return "Forbidden";
-  case 404: return "Not Found";
-  case 405: return "Method Not Allowed";
-  case 408: return "Request Timeout";
-  case 413: return "Content Too Large";
-  case 415: return "Unsupported Media Type";
-  case 422: return "Unprocessable Content";
-  case 431: return "Request Header Fields Too Large";
-  case 500: return "Internal Server Error";
-  case 503: return "Service Unavailable";
-  default: return "Unknown";
-  }
-}
-
-const char *request_header(const request_ctx *req, const char *name) {
+const char *msg__http_header(const request_ctx *req, const char *name) {
   for (int i = 0; i < req->info->num_headers; i++) {
     if (strcasecmp(req->info->http_headers[i].name, name) == 0)
       return req->info->http_headers[i].value;
@@ -41,9 +24,53 @@ const char *request_header(const request_ctx *req, const char *name) {
   return NULL;
 }
 
-void respond(request_ctx *req, int status, const char *content_type, const char *extra_headers,
-             const char *body, size_t body_len) {
+static int valid_request_id(const char *id) {
+  size_t len = id ? strlen(id) : 0;
+  if (len == 0 || len > REQUEST_ID_MAX)
+    return 0;
+  for (const char *p = id; *p; p++) {
+    char c = *p;
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.' || c == ':'))
+      return 0;
+  }
+  return 1;
+}
+
+void msg__http_assign_request_id(request_ctx *req) {
+  const char *given = req->info ? msg__http_header(req, "X-Request-Id") : NULL;
+  if (valid_request_id(given)) {
+    memcpy(req->request_id, given, strlen(given) + 1);
+    return;
+  }
+  unsigned char raw[16];
+  /* Ids only need to be unique, not secret: if the generator fails, a
+   * process-wide counter still tells requests apart. */
+  if (RAND_bytes(raw, sizeof raw) != 1) {
+    static atomic_ullong fallback;
+    snprintf(req->request_id, sizeof req->request_id, "local-%llu",
+             (unsigned long long)atomic_fetch_add(&fallback, 1));
+    return;
+  }
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < sizeof raw; i++) {
+    req->request_id[2 * i] = digits[raw[i] >> 4];
+    req->request_id[2 * i + 1] = digits[raw[i] & 15];
+  }
+  req->request_id[2 * sizeof raw] = '\0';
+}
+
+void msg__http_set_cause(request_ctx *req, const char *cause) {
+  if (!req->cause && cause)
+    req->cause = strdup(cause);
+}
+
+void msg__http_respond(request_ctx *req, int status, const char *content_type,
+                       const char *extra_headers, const char *body, size_t body_len) {
+  if (req->status)
+    return;
   int draining = atomic_load(&req->srv->draining);
+  const char *method = req->info->request_method;
   int n = mg_printf(req->conn,
                     "HTTP/1.1 %d %s\r\n"
                     "Content-Type: %s\r\n"
@@ -52,197 +79,148 @@ void respond(request_ctx *req, int status, const char *content_type, const char 
                     "Cache-Control: no-store\r\n"
                     "X-Content-Type-Options: nosniff\r\n"
                     "%s%s\r\n",
-                    status, status_text(status), content_type, body_len, req->request_id,
+                    status, msg__problem_title(status), content_type, body_len, req->request_id,
                     draining ? "Connection: close\r\n" : "", extra_headers ? extra_headers : "");
-  if (n > 0 && body_len > 0 && strcmp(req->info->request_method, "HEAD") != 0)
-    n = mg_write(req->conn, body, body_len);
+  if (n > 0 && body_len > 0 && !(method && strcmp(method, "HEAD") == 0))
+    mg_write(req->conn, body, body_len);
+#ifdef MSG_HAVE_MG_DISABLE_KEEP_ALIVE
+  if (draining)
+    mg_disable_keep_alive(req->conn);
+#endif
   req->status = status;
   req->bytes_sent = body_len;
 }
 
-void respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers) {
+void msg__http_respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers) {
   char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
   if (!text) {
-    log_message(LOG_ERROR, "cannot serialise a response", "request_id", req->request_id);
-    static const char body[] = "{\"type\":\"about:blank\",\"title\":\"Internal Server Error\","
-                               "\"status\":500,\"detail\":\"out of memory\"}";
-    respond(req, 500, "application/problem+json", "", body, sizeof body - 1);
+    msg__http_set_cause(req, "out of memory while building the response");
+    msg__problem_send(req, 500, NULL, NULL, "the response could not be built");
     return;
   }
-  respond(req, status, "application/json", extra_headers, text, strlen(text));
+  msg__http_respond(req, status, "application/json", extra_headers, text, strlen(text));
   cJSON_free(text);
 }
 
-void respond_problem(request_ctx *req, int status, const char *detail, const char *field,
-                     const char *extra_headers) {
-  cJSON *p = cJSON_CreateObject();
-  cJSON_AddStringToObject(p, "type", "about:blank");
-  cJSON_AddStringToObject(p, "title", status_text(status));
-  cJSON_AddNumberToObject(p, "status", status);
-  cJSON_AddStringToObject(p, "detail", detail);
-  cJSON_AddStringToObject(p, "request_id", req->request_id);
-  if (field) {
-    cJSON *errors = cJSON_AddArrayToObject(p, "errors");
-    cJSON *e = cJSON_CreateObject();
-    cJSON_AddStringToObject(e, "field", field);
-    cJSON_AddStringToObject(e, "message", detail);
-    cJSON_AddItemToArray(errors, e);
-  }
-  char *text = cJSON_PrintUnformatted(p);
-  cJSON_Delete(p);
-  if (!text) {
-    respond(req, status, "application/problem+json", extra_headers, "{}", 2);
-    return;
-  }
-  respond(req, status, "application/problem+json", extra_headers, text, strlen(text));
-  cJSON_free(text);
+/* Is `value` (up to `len` bytes) the token `token`, case-insensitively? */
+static int token_is(const char *value, size_t len, const char *token) {
+  return strlen(token) == len && strncasecmp(value, token, len) == 0;
 }
 
-void respond_store_error(request_ctx *req, int status, const msg_error *err) {
-  switch (status) {
-  case MSG_ERR_INVALID:
-  case MSG_ERR_CONFLICT:
-    respond_problem(req, 422, err->message, err->field[0] ? err->field : NULL, "");
-    return;
-  case MSG_ERR_NOT_FOUND:
-    respond_problem(req, 404, err->message, NULL, "");
-    return;
-  case MSG_ERR_UNAVAILABLE:
-    log_message(LOG_WARN, "database unavailable", "error", err->message);
-    respond_problem(req, 503, "the database is unavailable; retry later", NULL,
-                    "Retry-After: 1\r\n");
-    return;
-  default: {
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, "request_id", req->request_id);
-    cJSON_AddStringToObject(f, "error", err->message);
-    cJSON_AddStringToObject(f, "status", msg_status_str(status));
-    log_event(LOG_ERROR, "store call failed", f);
-    respond_problem(req, 500, "internal error; see the server log for this request id", NULL, "");
-  }
-  }
-}
-
-/* Rejects what cJSON would accept but JSON forbids, or what C strings cannot
- * hold: raw control characters inside strings and escaped U+0000. */
-static const char *scan_strings(const char *s, size_t len) {
-  int in_string = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)s[i];
-    if (!in_string) {
-      if (c == '"')
-        in_string = 1;
-      continue;
-    }
-    if (c == '"')
-      in_string = 0;
-    else if (c < 0x20)
-      return "strings must not contain raw control characters";
-    else if (c == '\\' && i + 1 < len) {
-      if (s[i + 1] == 'u' && i + 5 < len && strncmp(s + i + 2, "0000", 4) == 0)
-        return "strings must not contain U+0000";
-      i++;
-    }
-  }
-  return NULL;
-}
-
-/* The first duplicated member name anywhere in `item`, or NULL. */
-static const char *find_duplicate(const cJSON *item) {
-  for (const cJSON *a = item ? item->child : NULL; a; a = a->next) {
-    if (cJSON_IsObject(item)) {
-      for (const cJSON *b = a->next; b; b = b->next) {
-        if (a->string && b->string && strcmp(a->string, b->string) == 0)
-          return a->string;
-      }
-    }
-    const char *nested = find_duplicate(a);
-    if (nested)
-      return nested;
-  }
-  return NULL;
-}
-
-static int is_json_content_type(const char *ct) {
+int msg__http_is_json(const request_ctx *req, int allow_missing) {
+  const char *ct = msg__http_header(req, "Content-Type");
   if (!ct)
+    return allow_missing;
+  size_t type_len = strcspn(ct, "; \t");
+  if (!token_is(ct, type_len, "application/json"))
     return 0;
-  size_t n = strlen("application/json");
-  if (strncasecmp(ct, "application/json", n) != 0)
-    return 0;
-  return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+  /* Parameters: only a UTF-8 charset may be named; JSON is UTF-8 (RFC 8259). */
+  for (const char *p = ct + type_len; *p;) {
+    p += strspn(p, "; \t");
+    if (!*p)
+      break;
+    size_t len = strcspn(p, ";");
+    const char *eq = memchr(p, '=', len);
+    if (eq && token_is(p, (size_t)(eq - p), "charset")) {
+      const char *v = eq + 1;
+      size_t vlen = len - (size_t)(v - p);
+      while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+        vlen--;
+      if (vlen >= 2 && v[0] == '"' && v[vlen - 1] == '"')
+        v++, vlen -= 2;
+      if (!token_is(v, vlen, "utf-8"))
+        return 0;
+    }
+    p += len;
+  }
+  return 1;
 }
 
-cJSON *read_json_body(request_ctx *req) {
-  long max = req->srv->config->max_body_bytes;
-  if (!is_json_content_type(request_header(req, "Content-Type"))) {
-    respond_problem(req, 415, "the request body must be application/json", NULL, "");
-    return NULL;
-  }
+/* Reads the whole body into a new buffer, stopping one byte past `max` so an
+ * oversized chunked body is detected without being stored. Returns the
+ * buffer (NUL-terminated, *len set), or NULL with *failure set: 413 too
+ * large, 408 incomplete in time, 500 out of memory. */
+static char *read_body(request_ctx *req, long max, size_t *len, int *failure) {
   long long declared = req->info->content_length;
+  *len = 0;
   if (declared > max) {
-    char detail[96];
-    snprintf(detail, sizeof detail, "the request body must be at most %ld bytes", max);
-    respond_problem(req, 413, detail, NULL, "Connection: close\r\n");
+    *failure = 413;
     return NULL;
   }
   size_t cap = declared >= 0 ? (size_t)declared + 1 : 4096;
   char *buf = malloc(cap);
-  size_t len = 0;
-  while (buf) {
-    if (len + 1 >= cap) {
-      if ((long)len > max)
+  if (!buf) {
+    *failure = 500;
+    return NULL;
+  }
+  for (;;) {
+    if (*len + 1 >= cap) {
+      if ((long)*len > max)
         break;
       char *grown = realloc(buf, cap * 2);
       if (!grown) {
         free(buf);
-        buf = NULL;
-        break;
+        *failure = 500;
+        return NULL;
       }
       buf = grown;
       cap *= 2;
     }
-    int n = mg_read(req->conn, buf + len, cap - len - 1);
-    if (n < 0) {
-      free(buf);
-      respond_problem(req, 408, "the request body was not received in time", NULL,
-                      "Connection: close\r\n");
-      return NULL;
-    }
-    if (n == 0)
+    /* civetweb returns 0 at the end of the body and also when the request
+     * timeout passes first; a short body tells the two apart below. */
+    int n = mg_read(req->conn, buf + *len, cap - *len - 1);
+    if (n <= 0)
       break;
-    len += (size_t)n;
+    *len += (size_t)n;
   }
-  if (!buf) {
-    respond_problem(req, 503, "the server is short of memory; retry later", NULL,
-                    "Retry-After: 1\r\n");
-    return NULL;
-  }
-  if ((long)len > max) {
+  if ((long)*len > max) {
     free(buf);
-    char detail[96];
-    snprintf(detail, sizeof detail, "the request body must be at most %ld bytes", max);
-    respond_problem(req, 413, detail, NULL, "Connection: close\r\n");
+    *failure = 413;
     return NULL;
   }
-  const char *bad = scan_strings(buf, len);
-  cJSON *json = bad ? NULL : cJSON_ParseWithLength(buf, len);
+  if (declared >= 0 && (long long)*len < declared) {
+    free(buf);
+    *failure = 408;
+    return NULL;
+  }
+  buf[*len] = '\0';
+  return buf;
+}
+
+cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type) {
+  if (!msg__http_is_json(req, allow_missing_type)) {
+    msg__problem_send(req, 415, NULL, NULL, "the request body must be application/json (UTF-8)");
+    return NULL;
+  }
+  long max = req->srv->config->max_body_bytes;
+  size_t len;
+  int failure = 0;
+  char *buf = read_body(req, max, &len, &failure);
+  if (!buf) {
+    if (failure == 413)
+      msg__problem_send(req, 413, NULL, "Connection: close\r\n",
+                        "the request body must be at most %ld bytes", max);
+    else if (failure == 408)
+      msg__problem_send(req, 408, NULL, "Connection: close\r\n",
+                        "the request body was not received in time");
+    else {
+      msg__http_set_cause(req, "out of memory while reading the request body");
+      msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
+    }
+    return NULL;
+  }
+  json_parse_error perr;
+  cJSON *json = msg__json_parse_request(buf, len, &perr);
   free(buf);
   if (!json) {
-    respond_problem(req, 400, bad ? bad : "the request body is not valid JSON", NULL, "");
-    return NULL;
-  }
-  if (!cJSON_IsObject(json)) {
-    cJSON_Delete(json);
-    respond_problem(req, 400, "the request body must be a JSON object", NULL, "");
-    return NULL;
-  }
-  const char *dup = find_duplicate(json);
-  if (dup) {
-    char detail[128];
-    snprintf(detail, sizeof detail, "the request body repeats the member '%.64s'", dup);
-    cJSON_Delete(json);
-    respond_problem(req, 400, detail, NULL, "");
+    if (perr.status == 500) {
+      msg__http_set_cause(req, "out of memory while parsing the request body");
+      msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
+    } else {
+      msg__problem_send(req, perr.status, perr.field, NULL, "%s", perr.detail);
+    }
+    free(perr.field);
     return NULL;
   }
   return json;

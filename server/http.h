@@ -1,9 +1,8 @@
 /*
- * The request context and response writers. Every request gets one
- * request_ctx, filled before dispatch (request id, route, parameters; and
- * the place where authentication and account scoping plug in), and every
- * response goes through respond_* so that status, size and headers are
- * recorded for the access log and metrics in one place.
+ * The per-request context and the HTTP plumbing every handler shares:
+ * headers, the JSON request body (with its size limit and strict parsing)
+ * and responses. Every response goes through msg__http_respond so that the
+ * status and size reach the access log and the metrics from one place.
  */
 #ifndef MSG_SERVER_HTTP_H
 #define MSG_SERVER_HTTP_H
@@ -14,51 +13,71 @@
 #include <cjson/cJSON.h>
 #include <msg/msg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 
+/* What every request can reach. One per process. */
 typedef struct server {
   const server_config *config;
   msg_store *store;
-  atomic_int draining;
+  atomic_int draining; /* set on SIGTERM/SIGINT: readiness fails, responses close */
 } server;
 
 #define ROUTE_PARAMS_MAX 2
 #define REQUEST_ID_MAX 64
 
+/*
+ * One request, filled by msg__routes_dispatch before the handler runs: the
+ * request id, the route template and the decoded path parameters. This is
+ * the one place where per-request policy lives, so authentication (the
+ * caller's identity) and account scoping (which accounts it may read and
+ * write) are added here and resolved in msg__routes_dispatch, and handlers
+ * read them from here only.
+ */
 typedef struct request_ctx {
   server *srv;
   struct mg_connection *conn;
   const struct mg_request_info *info;
-  const char *route;                    /* route template, "unmatched" if none */
-  const char *params[ROUTE_PARAMS_MAX]; /* path parameters, in template order */
-  char param_storage[ROUTE_PARAMS_MAX][256];
-  char request_id[REQUEST_ID_MAX + 1];
-  int status;
-  size_t bytes_sent;
+  const char *route;                   /* route template (static); "unmatched" if none */
+  char *params[ROUTE_PARAMS_MAX];      /* decoded path parameters, template order; owned */
+  char request_id[REQUEST_ID_MAX + 1]; /* X-Request-Id as given (when a safe token) or made */
+  int status;                          /* sent status; 0 until a response is sent */
+  size_t bytes_sent;                   /* body bytes */
+  char *cause;                         /* why a 5xx/503 happened, for the log; owned */
 } request_ctx;
 
-/* Sends a complete response. `extra_headers` is "" or lines ending "\r\n". */
-void respond(request_ctx *req, int status, const char *content_type, const char *extra_headers,
-             const char *body, size_t body_len);
+/* Sets req->request_id: the client's X-Request-Id when it is a short token
+ * (letters, digits, "-_.:", at most REQUEST_ID_MAX), so that it cannot
+ * inject anything into headers or logs; otherwise 32 random hex digits. */
+void msg__http_assign_request_id(request_ctx *req);
 
-/* Serialises `json` (and deletes it) and sends it as application/json. */
-void respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers);
+/* The value of request header `name` (case-insensitive), or NULL. */
+const char *msg__http_header(const request_ctx *req, const char *name);
 
-/* RFC 9457 problem details. `field` may be NULL; when set, the body has
- * errors: [{"field", "message": detail}]. */
-void respond_problem(request_ctx *req, int status, const char *detail, const char *field,
-                     const char *extra_headers);
+/* Sends a complete response. `extra_headers` is NULL or header lines each
+ * ending in "\r\n". A request gets one response; later calls do nothing. */
+void msg__http_respond(request_ctx *req, int status, const char *content_type,
+                       const char *extra_headers, const char *body, size_t body_len);
 
-/* Maps a libmsg failure to its HTTP problem: INVALID and CONFLICT 422,
- * NOT_FOUND 404, UNAVAILABLE 503 with Retry-After, anything else 500 (logged
- * with its cause; never caused by client input). */
-void respond_store_error(request_ctx *req, int status, const msg_error *err);
+/* Serialises `json` (and deletes it) and sends it as application/json. A
+ * NULL `json` (a failed allocation upstream) sends a 500. */
+void msg__http_respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers);
 
-/* Reads the JSON request body: checks Content-Type (415), size (413),
- * syntax and duplicate keys (400), that it is an object (400). On failure
- * the response is already sent and NULL is returned. */
-cJSON *read_json_body(request_ctx *req);
+/* Keeps the first cause of a failure for the access log (copied). */
+void msg__http_set_cause(request_ctx *req, const char *cause);
 
-/* The value of header `name`, or NULL. */
-const char *request_header(const request_ctx *req, const char *name);
+/* Content-Type check for request bodies: application/json, optionally with
+ * charset=utf-8. `allow_missing` accepts a request without the header (the
+ * compatibility routes, whose old clients did not always send it). */
+int msg__http_is_json(const request_ctx *req, int allow_missing);
+
+/*
+ * Reads and parses the JSON request body after checking its type (415) and
+ * size (413, also for chunked bodies), and that it is complete (408). The
+ * text must be UTF-8 JSON with no duplicate member names and no raw control
+ * characters in strings (400) and be an object (400). A string holding
+ * U+0000 gives 422 naming its top-level member. On failure the response has
+ * been sent and NULL is returned; otherwise the caller deletes the object.
+ */
+cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type);
 
 #endif

@@ -8,15 +8,15 @@
 
 #include <cjson/cJSON.h>
 
-void log_set_level(log_level level);
-int log_enabled(log_level level);
+void msg__log_set_level(log_level level);
+int msg__log_enabled(log_level level);
 
-/* Writes {"time","level","msg", ...fields} as one line. Takes ownership of
+/* Writes {"time","level","message", ...fields} as one line. Takes ownership of
  * `fields` (a JSON object, or NULL). Never logs secrets or message bodies:
  * callers pass only what is safe. */
-void log_event(log_level level, const char *msg, cJSON *fields);
+void msg__log_event(log_level level, const char *msg, cJSON *fields);
 
-/* log_event with one extra string field, e.g. ("error", cause). */
-void log_message(log_level level, const char *msg, const char *key, const char *value);
+/* msg__log_event with one extra string field, e.g. ("error", cause). */
+void msg__log_message(log_level level, const char *msg, const char *key, const char *value);
 
 #endif

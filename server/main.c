@@ -1,94 +1,191 @@
 /*
- * msg-server: start-up, signals and graceful drain.
+ * msg-server: start-up, signals and the drain.
  *
- * Signals are blocked in every thread and taken by sigwait in the main
- * thread, so no handler runs inside civetweb or libmsg. On SIGTERM or SIGINT:
- * readiness turns 503 at once (responses also say "Connection: close"), the
- * listener stays open for --drain-delay-ms so requests routed here before
- * the endpoints update still succeed, then mg_stop refuses new connections
- * and waits for the requests in flight, the store is closed, and the process
- * exits 0. That is the sequence a Kubernetes rolling update needs.
+ * SIGTERM and SIGINT are blocked before any thread exists, so every thread
+ * inherits the mask and only the main thread, in sigwait, ever sees them.
+ * On the first one the server drains, so that a Kubernetes rolling update
+ * drops no request:
+ *   1. readiness turns 503 at once and responses carry "Connection: close";
+ *   2. for --drain-delay-ms requests are still served normally, while the
+ *      load balancer takes this replica out of rotation;
+ *   3. then the server waits until every connection is finished (bounded by
+ *      the request and keep-alive timeouts), because civetweb's mg_stop
+ *      makes reads and writes of requests still running fail;
+ *   4. mg_stop closes the listener and joins the workers, the store is
+ *      closed, and the exit status is 0.
+ * A second signal during step 2 skips the rest of the delay.
  */
 #include "config.h"
 #include "healthcheck.h"
 #include "http.h"
+#include "json.h"
+#include "listener.h"
 #include "log.h"
 #include "routes.h"
 
 #include <civetweb.h>
+#include <msg/msg.h>
+
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int log_civetweb(const struct mg_connection *conn, const char *message) {
-  log_message(LOG_WARN, "http server", "detail", message);
+#ifndef MSG_SERVER_VERSION
+#define MSG_SERVER_VERSION "0.0.0"
+#endif
+
+/* How often the drain looks at the open connections, and how many looks in
+ * a row must find none: a connection that civetweb has accepted but not yet
+ * handed to a worker is only counted once a worker takes it. */
+#define DRAIN_POLL_MS 10
+#define DRAIN_IDLE_POLLS 3
+
+static int open_store(msg_store **store, const server_config *cfg) {
+  msg_store_options opts = MSG_STORE_OPTIONS_INIT;
+  opts.pool_size = (unsigned)cfg->pool_size;
+  opts.pool_timeout_ms = (unsigned)cfg->db_timeout_ms;
+  opts.timeout_ms = (unsigned)cfg->db_timeout_ms;
+  msg_error err;
+  int rc = msg_store_open(store, cfg->database, &opts, &err);
+  if (rc == MSG_OK)
+    return 0;
+  if (rc == MSG_ERR_INVALID) {
+    /* A bad setting: one line naming it, exit status 2. */
+    fprintf(stderr, "msg-server: --database/MSG_DATABASE_URL: %s\n", err.message);
+    return 2;
+  }
+  cJSON *f = cJSON_CreateObject();
+  if (f) {
+    cJSON_AddStringToObject(f, "status", msg_status_str(rc));
+    cJSON_AddStringToObject(f, "error", err.message);
+  }
+  msg__log_event(LOG_ERROR, "cannot open the store", f);
   return 1;
 }
 
 static struct mg_context *start_http(server *srv, const server_config *cfg) {
-  char threads[16], queue[16], header[16], timeout[16], keepalive[16];
+  char listen[96], threads[16], queue[16], header[16], request_timeout[16], keepalive[16];
+  snprintf(listen, sizeof listen, "%s:%d", cfg->listen_host, cfg->listen_port);
   snprintf(threads, sizeof threads, "%d", cfg->threads);
   snprintf(queue, sizeof queue, "%d", cfg->connection_queue);
   snprintf(header, sizeof header, "%d", cfg->max_header_bytes);
-  snprintf(timeout, sizeof timeout, "%d", cfg->request_timeout_ms);
+  snprintf(request_timeout, sizeof request_timeout, "%d", cfg->request_timeout_ms);
   snprintf(keepalive, sizeof keepalive, "%d", cfg->keepalive_timeout_ms);
+  /* clang-format off */
   const char *options[] = {
-      "listening_ports", cfg->listen,
+      "listening_ports", listen,
       "num_threads", threads,
       "connection_queue", queue,
       "max_request_size", header,
-      "request_timeout_ms", timeout,
+      "request_timeout_ms", request_timeout,
       "keep_alive_timeout_ms", keepalive,
       "enable_keep_alive", cfg->keepalive_timeout_ms > 0 ? "yes" : "no",
-      "linger_timeout_ms", "1000",
+      /* Paths reach the router undecoded, so an escaped "/" inside a path
+       * parameter cannot change which route matches. */
+      "decode_url", "no",
+      "tcp_nodelay", "1",
       NULL,
   };
+  /* clang-format on */
   struct mg_callbacks callbacks;
   memset(&callbacks, 0, sizeof callbacks);
-  callbacks.log_message = log_civetweb;
-  struct mg_context *ctx = mg_start(&callbacks, srv, options);
-  if (ctx)
-    mg_set_request_handler(ctx, "/", routes_dispatch, srv);
+  msg__listener_callbacks(&callbacks);
+  struct mg_init_data init = {
+      .callbacks = &callbacks, .user_data = srv, .configuration_options = options};
+  unsigned code = 0;
+  char text[256];
+  text[0] = '\0';
+  struct mg_error_data error = {.code = &code, .text = text, .text_buffer_size = sizeof text};
+  struct mg_context *ctx = mg_start2(&init, &error);
+  if (!ctx) {
+    msg__log_message(LOG_ERROR, "cannot start the HTTP listener", "error", text);
+    return NULL;
+  }
+  mg_set_request_handler(ctx, "**", msg__routes_dispatch, srv);
   return ctx;
 }
 
-static int open_store(server *srv, const server_config *cfg) {
-  msg_store_options opts = MSG_STORE_OPTIONS_INIT;
-  opts.pool_size = (unsigned int)cfg->pool_size;
-  opts.timeout_ms = (unsigned int)cfg->db_timeout_ms;
-  opts.pool_timeout_ms = (unsigned int)cfg->db_timeout_ms;
-  msg_error err;
-  if (msg_store_open(&srv->store, cfg->database, &opts, &err) != MSG_OK) {
-    cJSON *f = cJSON_CreateObject();
-    cJSON_AddStringToObject(f, "error", err.message);
-    cJSON_AddStringToObject(f, "status", msg_status_str(err.status));
-    log_event(LOG_ERROR, "cannot open the store", f);
-    return -1;
+static void log_listening(struct mg_context *ctx, const server_config *cfg, msg_store *store) {
+  struct mg_server_port port;
+  int port_number = cfg->listen_port;
+  if (mg_get_server_ports(ctx, 1, &port) == 1)
+    port_number = port.port;
+  cJSON *f = cJSON_CreateObject();
+  if (f) {
+    cJSON_AddStringToObject(f, "host", cfg->listen_host);
+    cJSON_AddNumberToObject(f, "port", port_number);
+    cJSON_AddStringToObject(f, "backend", msg_store_scheme(store));
+    cJSON_AddStringToObject(f, "version", MSG_SERVER_VERSION);
+    cJSON_AddNumberToObject(f, "threads", cfg->threads);
   }
+  msg__log_event(LOG_INFO, "listening", f);
+}
+
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms) {
+  struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+  nanosleep(&ts, NULL);
+}
+
+/* Waits for the drain delay; a second signal cuts it short. */
+static void drain_delay(const sigset_t *signals, int delay_ms) {
+  struct timespec timeout = {delay_ms / 1000, (delay_ms % 1000) * 1000000L};
+  while (sigtimedwait(signals, NULL, &timeout) < 0 && errno == EINTR)
+    continue;
+}
+
+/* Waits until no connection is open, or until the longest a connection can
+ * still legitimately take. Returns the connections left open. */
+static int wait_idle(const server_config *cfg) {
+  long long deadline = now_ms() + cfg->request_timeout_ms + cfg->keepalive_timeout_ms + 1000;
+  int idle_polls = 0;
+  while (idle_polls < DRAIN_IDLE_POLLS && now_ms() < deadline) {
+    idle_polls = msg__listener_open_connections() == 0 ? idle_polls + 1 : 0;
+    sleep_ms(DRAIN_POLL_MS);
+  }
+  return msg__listener_open_connections();
+}
+
+static int serve(server *srv, const sigset_t *signals) {
+  const server_config *cfg = srv->config;
+  struct mg_context *ctx = start_http(srv, cfg);
+  if (!ctx)
+    return 1;
+  log_listening(ctx, cfg, srv->store);
+
+  int sig = 0;
+  while (sigwait(signals, &sig) != 0)
+    continue;
+  atomic_store(&srv->draining, 1);
+  cJSON *f = cJSON_CreateObject();
+  if (f) {
+    cJSON_AddStringToObject(f, "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    cJSON_AddNumberToObject(f, "drain_delay_ms", cfg->drain_delay_ms);
+  }
+  msg__log_event(LOG_INFO, "draining", f);
+  drain_delay(signals, cfg->drain_delay_ms);
+
+  int left = wait_idle(cfg);
+  if (left > 0) {
+    f = cJSON_CreateObject();
+    if (f)
+      cJSON_AddNumberToObject(f, "open_connections", left);
+    msg__log_event(LOG_WARN, "stopping with connections still open", f);
+  }
+  mg_stop(ctx);
   return 0;
 }
 
-static void sleep_ms(int ms) {
-  struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
-  while (nanosleep(&t, &t) != 0)
-    ;
-}
-
 int main(int argc, char **argv) {
-  server_config cfg;
-  switch (config_load(&cfg, argc, argv)) {
-  case CONFIG_EXIT_OK:
-    return 0;
-  case CONFIG_EXIT_USAGE:
-    return 2;
-  case CONFIG_RUN:
-    break;
-  }
-  if (cfg.healthcheck)
-    return healthcheck_run(&cfg);
-  log_set_level(cfg.log_level);
-
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -96,31 +193,29 @@ int main(int argc, char **argv) {
   pthread_sigmask(SIG_BLOCK, &signals, NULL);
   signal(SIGPIPE, SIG_IGN);
 
-  server srv = {.config = &cfg};
-  if (open_store(&srv, &cfg) != 0)
-    return 1;
-  mg_init_library(0);
-  struct mg_context *ctx = start_http(&srv, &cfg);
-  if (!ctx) {
-    log_message(LOG_ERROR, "cannot listen", "listen", cfg.listen);
-    msg_store_close(srv.store);
-    mg_exit_library();
-    return 1;
+  server_config cfg;
+  config_result loaded = msg__config_load(&cfg, argc, argv);
+  if (loaded != CONFIG_RUN) {
+    msg__config_free(&cfg);
+    return loaded == CONFIG_EXIT_OK ? 0 : 2;
   }
-  cJSON *f = cJSON_CreateObject();
-  cJSON_AddStringToObject(f, "listen", cfg.listen);
-  cJSON_AddStringToObject(f, "backend", msg_store_scheme(srv.store));
-  cJSON_AddNumberToObject(f, "threads", cfg.threads);
-  log_event(LOG_INFO, "msg-server started", f);
+  if (cfg.healthcheck) {
+    int rc = msg__healthcheck_run(&cfg);
+    msg__config_free(&cfg);
+    return rc;
+  }
+  msg__log_set_level(cfg.log_level);
+  msg__json_init();
+  mg_init_library(0);
 
-  int sig = 0;
-  sigwait(&signals, &sig);
-  atomic_store(&srv.draining, 1);
-  log_message(LOG_INFO, "draining", "signal", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  sleep_ms(cfg.drain_delay_ms);
-  mg_stop(ctx);
+  server srv = {.config = &cfg};
+  int rc = open_store(&srv.store, &cfg);
+  if (rc == 0) {
+    rc = serve(&srv, &signals);
+    msg_store_close(srv.store);
+    msg__log_message(LOG_INFO, rc == 0 ? "stopped" : "failed to start", NULL, NULL);
+  }
   mg_exit_library();
-  msg_store_close(srv.store);
-  log_message(LOG_INFO, "msg-server stopped", NULL, NULL);
-  return 0;
+  msg__config_free(&cfg);
+  return rc;
 }

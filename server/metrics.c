@@ -21,8 +21,8 @@
 #define MSG_SERVER_VERSION "0.0.0"
 #endif
 
-static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                 0.05,   0.1,   0.25,   0.5,   1,    2.5, 5, 10};
+static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                 0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 #define BUCKET_COUNT (sizeof buckets / sizeof buckets[0])
 #define SERIES_MAX 512
 
@@ -44,14 +44,15 @@ static atomic_ullong created_total;
  * create series at will. */
 static const char *method_label(const char *method) {
   static const char *const known[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
-  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+  for (size_t i = 0; method && i < sizeof known / sizeof known[0]; i++) {
     if (strcmp(method, known[i]) == 0)
       return known[i];
   }
   return "OTHER";
 }
 
-void metrics_observe_request(const char *method, const char *route, int status, double seconds) {
+void msg__metrics_observe_request(const char *method, const char *route, int status,
+                                  double seconds) {
   const char *m = method_label(method);
   pthread_mutex_lock(&lock);
   series *s = NULL;
@@ -76,7 +77,7 @@ void metrics_observe_request(const char *method, const char *route, int status, 
   pthread_mutex_unlock(&lock);
 }
 
-void metrics_count_created(void) {
+void msg__metrics_count_created(void) {
   atomic_fetch_add(&created_total, 1);
 }
 
@@ -85,8 +86,6 @@ typedef struct buffer {
   size_t len, cap;
   int failed;
 } buffer;
-
-
 
 __attribute__((format(printf, 2, 3))) static void put(buffer *b, const char *fmt, ...) {
   if (b->failed)
@@ -139,7 +138,8 @@ static void render_http(buffer *b) {
         s->method, s->route, s->status, s->count);
     put(b, "msg_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\",status=\"%d\"} %.9f\n",
         s->method, s->route, s->status, s->sum);
-    put(b, "msg_http_request_duration_seconds_count{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
+    put(b,
+        "msg_http_request_duration_seconds_count{method=\"%s\",route=\"%s\",status=\"%d\"} %llu\n",
         s->method, s->route, s->status, s->count);
   }
   pthread_mutex_unlock(&lock);
@@ -148,29 +148,37 @@ static void render_http(buffer *b) {
 static void render_store(buffer *b, const msg_store *store) {
   msg_store_stats st;
   msg_store_stats_get(store, &st);
-  put(b, "# HELP msg_messages_created_total Messages created by this process (replays excluded).\n"
-         "# TYPE msg_messages_created_total counter\nmsg_messages_created_total %llu\n",
+  put(b,
+      "# HELP msg_messages_created_total Messages created by this process (replays excluded).\n"
+      "# TYPE msg_messages_created_total counter\nmsg_messages_created_total %llu\n",
       (unsigned long long)atomic_load(&created_total));
-  put(b, "# HELP msg_db_errors_total Store calls that failed, by kind.\n"
-         "# TYPE msg_db_errors_total counter\n"
-         "msg_db_errors_total{kind=\"unavailable\"} %llu\n"
-         "msg_db_errors_total{kind=\"internal\"} %llu\n",
+  put(b,
+      "# HELP msg_db_errors_total Store calls that failed, by kind.\n"
+      "# TYPE msg_db_errors_total counter\n"
+      "msg_db_errors_total{kind=\"unavailable\"} %llu\n"
+      "msg_db_errors_total{kind=\"internal\"} %llu\n",
       (unsigned long long)st.errors_unavailable, (unsigned long long)st.errors_internal);
-  put(b, "# HELP msg_db_pool_size Most database connections the pool may hold.\n"
-         "# TYPE msg_db_pool_size gauge\nmsg_db_pool_size %u\n", st.pool_size);
-  put(b, "# HELP msg_db_pool_connections Database connections, by state.\n"
-         "# TYPE msg_db_pool_connections gauge\n"
-         "msg_db_pool_connections{state=\"open\"} %u\n"
-         "msg_db_pool_connections{state=\"in_use\"} %u\n",
+  put(b,
+      "# HELP msg_db_pool_size Most database connections the pool may hold.\n"
+      "# TYPE msg_db_pool_size gauge\nmsg_db_pool_size %u\n",
+      st.pool_size);
+  put(b,
+      "# HELP msg_db_pool_connections Database connections, by state.\n"
+      "# TYPE msg_db_pool_connections gauge\n"
+      "msg_db_pool_connections{state=\"open\"} %u\n"
+      "msg_db_pool_connections{state=\"in_use\"} %u\n",
       st.pool_open, st.pool_in_use);
-  put(b, "# HELP msg_db_pool_waits_total Calls that waited for a free connection.\n"
-         "# TYPE msg_db_pool_waits_total counter\nmsg_db_pool_waits_total %llu\n",
+  put(b,
+      "# HELP msg_db_pool_waits_total Calls that waited for a free connection.\n"
+      "# TYPE msg_db_pool_waits_total counter\nmsg_db_pool_waits_total %llu\n",
       (unsigned long long)st.pool_waits);
-  put(b, "# HELP msg_db_pool_timeouts_total Calls that gave up waiting for a connection.\n"
-         "# TYPE msg_db_pool_timeouts_total counter\nmsg_db_pool_timeouts_total %llu\n",
+  put(b,
+      "# HELP msg_db_pool_timeouts_total Calls that gave up waiting for a connection.\n"
+      "# TYPE msg_db_pool_timeouts_total counter\nmsg_db_pool_timeouts_total %llu\n",
       (unsigned long long)st.pool_timeouts);
-  put(b, "# HELP msg_build_info Build information.\n# TYPE msg_build_info gauge\n"
-         "msg_build_info{version=\"%s\",libmsg_version=\"%s\",backend=\"%s\"} 1\n",
+  put(b,
+      "# HELP msg_build_info Build information.\n# TYPE msg_build_info gauge\n"
+      "msg_build_info{version=\"%s\",libmsg_version=\"%s\",backend=\"%s\"} 1\n",
       MSG_SERVER_VERSION, msg_version(), msg_store_scheme(store));
 }
 
@@ -188,8 +196,9 @@ static void render_process(buffer *b) {
      * spaces: skip to the last ')'. utime, stime are fields 14, 15 and
      * starttime is 22 (1-based, as in proc(5)). */
     char *p = strrchr(buf, ')');
-    if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
-                           "%*d %*d %llu",
+    if (p && sscanf(p + 2,
+                    "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
+                    "%*d %*d %llu",
                     &utime, &stime, &start_ticks) != 3)
       utime = stime = 0, start_ticks = 0;
   }
@@ -218,22 +227,31 @@ static void render_process(buffer *b) {
     closedir(d);
     fds--; /* the directory stream itself */
   }
-  put(b, "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
-         "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n",
+  put(b,
+      "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+      "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.2f\n",
       (double)(utime + stime) / (double)ticks);
-  put(b, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
-         "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n",
+  put(b,
+      "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+      "# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes %ld\n",
       rss_pages * page);
-  put(b, "# HELP process_open_fds Number of open file descriptors.\n"
-         "# TYPE process_open_fds gauge\nprocess_open_fds %d\n", fds);
-  put(b, "# HELP process_start_time_seconds Start time of the process since unix epoch in "
-         "seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n",
+  put(b,
+      "# HELP process_open_fds Number of open file descriptors.\n"
+      "# TYPE process_open_fds gauge\nprocess_open_fds %d\n",
+      fds);
+  put(b,
+      "# HELP process_start_time_seconds Start time of the process since unix epoch in "
+      "seconds.\n# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.2f\n",
       boot_time + (double)start_ticks / (double)ticks);
 }
 
-char *metrics_render(const msg_store *store) {
+char *msg__metrics_render(const msg_store *store, int open_connections) {
   buffer b = {0};
   render_http(&b);
+  put(&b,
+      "# HELP msg_http_open_connections Client connections being served (idle keep-alive "
+      "included).\n# TYPE msg_http_open_connections gauge\nmsg_http_open_connections %d\n",
+      open_connections);
   render_store(&b, store);
   render_process(&b);
   if (b.failed) {

@@ -11,12 +11,14 @@
 #include <stddef.h>
 
 /* Records one finished request. `route` is a route template (never a raw
- * path) or "unmatched"; it must be a string with static storage. */
-void metrics_observe_request(const char *method, const char *route, int status, double seconds);
-void metrics_count_created(void);
+ * path) or "unmatched" and must have static storage; `method` may be NULL
+ * (a request civetweb could not parse). */
+void msg__metrics_observe_request(const char *method, const char *route, int status,
+                                  double seconds);
+void msg__metrics_count_created(void);
 
 /* The whole exposition text (text format 0.0.4); caller frees with free().
  * NULL when out of memory. */
-char *metrics_render(const msg_store *store);
+char *msg__metrics_render(const msg_store *store, int open_connections);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * Query string parsing. Percent-escapes must be complete and hexadecimal and
- * may not decode to NUL; '+' means space (HTML form encoding, which curl's
+ * may not decode to NUL, and the result must be UTF-8; '+' means space (HTML form encoding, which
+ * curl's
  * --data-urlencode and browsers produce). The number of parameters is bounded
  * so a long URI cannot make the server allocate without limit.
  */
@@ -8,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistr.h>
 
 static int hex(char c) {
   if (c >= '0' && c <= '9')
@@ -19,8 +21,8 @@ static int hex(char c) {
   return -1;
 }
 
-/* Decodes s[0..len) into a new string. NULL with *error on bad input. */
-static char *decode(const char *s, size_t len, const char **error, int *nomem) {
+char *msg__query_decode(const char *s, size_t len, int plus_is_space, const char **error,
+                        int *nomem) {
   char *out = malloc(len + 1);
   if (!out) {
     *nomem = 1;
@@ -33,25 +35,31 @@ static char *decode(const char *s, size_t len, const char **error, int *nomem) {
       int lo = i + 2 < len ? hex(s[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         free(out);
-        *error = "the query string has an invalid percent-escape";
+        *error = "invalid percent-escape";
         return NULL;
       }
       if (hi == 0 && lo == 0) {
         free(out);
-        *error = "the query string must not contain %00";
+        *error = "%00 is not allowed";
         return NULL;
       }
       out[o++] = (char)(hi << 4 | lo);
       i += 2;
     } else {
-      out[o++] = s[i] == '+' ? ' ' : s[i];
+      out[o++] = plus_is_space && s[i] == '+' ? ' ' : s[i];
     }
   }
   out[o] = '\0';
+  /* Decoded text is echoed in problem details and logs, which are JSON. */
+  if (u8_check((const uint8_t *)out, o) != NULL) {
+    free(out);
+    *error = "not UTF-8 once decoded";
+    return NULL;
+  }
   return out;
 }
 
-void query_free(query *q) {
+void msg__query_free(query *q) {
   for (size_t i = 0; i < q->count; i++) {
     free(q->items[i].key);
     free(q->items[i].value);
@@ -61,7 +69,7 @@ void query_free(query *q) {
   q->count = 0;
 }
 
-query_status query_parse(query *out, const char *qs, const char **error) {
+query_status msg__query_parse(query *out, const char *qs, const char **error) {
   *out = (query){0};
   if (!qs || !*qs)
     return QUERY_OK;
@@ -69,7 +77,7 @@ query_status query_parse(query *out, const char *qs, const char **error) {
   for (const char *p = qs; *p; p++)
     pieces += *p == '&';
   if (pieces > QUERY_PARAMS_MAX) {
-    *error = "the query string has too many parameters";
+    *error = "too many parameters";
     return QUERY_MALFORMED;
   }
   out->items = calloc(pieces, sizeof *out->items);
@@ -82,9 +90,10 @@ query_status query_parse(query *out, const char *qs, const char **error) {
       const char *eq = memchr(p, '=', len);
       size_t klen = eq ? (size_t)(eq - p) : len;
       int nomem = 0;
-      char *key = decode(p, klen, error, &nomem);
-      char *value = key ? decode(eq ? eq + 1 : p + len, eq ? len - klen - 1 : 0, error, &nomem)
-                        : NULL;
+      char *key = msg__query_decode(p, klen, 1, error, &nomem);
+      char *value =
+          key ? msg__query_decode(eq ? eq + 1 : p + len, eq ? len - klen - 1 : 0, 1, error, &nomem)
+              : NULL;
       if (!key || !value) {
         free(key);
         return nomem ? QUERY_NOMEM : QUERY_MALFORMED;
@@ -100,7 +109,7 @@ query_status query_parse(query *out, const char *qs, const char **error) {
   return QUERY_OK;
 }
 
-const char *query_unknown_key(const query *q, const char *const *allowed) {
+const char *msg__query_unknown_key(const query *q, const char *const *allowed) {
   for (size_t i = 0; i < q->count; i++) {
     int known = 0;
     for (const char *const *a = allowed; *a && !known; a++)
@@ -111,20 +120,20 @@ const char *query_unknown_key(const query *q, const char *const *allowed) {
   return NULL;
 }
 
-const char *query_single(const query *q, const char *key, int *repeated) {
+const char *msg__query_single(const query *q, const char *key, int *repeated) {
   const char *found = NULL;
-  *repeated = 0;
+  int seen = 0;
   for (size_t i = 0; i < q->count; i++) {
     if (strcmp(q->items[i].key, key) == 0) {
-      if (found)
-        *repeated = 1;
+      seen++;
       found = q->items[i].value;
     }
   }
-  return found;
+  *repeated = seen > 1;
+  return found && *found ? found : NULL;
 }
 
-query_status query_multi(query *q, const char *key, const char ***values, size_t *count) {
+query_status msg__query_multi(query *q, const char *key, const char ***values, size_t *count) {
   *values = NULL;
   *count = 0;
   size_t total = 0;
