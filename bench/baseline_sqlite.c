@@ -6,7 +6,8 @@
  * BEGIN IMMEDIATE, the row, its words, COMMIT.
  *
  * The SQL below is copied from libmsg/backends/sqlite (sqlite_insert.c,
- * sqlite_shape.c). guard.c records what both sides prepare and msg-bench
+ * sqlite_shape.c), and so is how a text search chooses its statement
+ * (sqlite_text.c). guard.c records what both sides prepare and msg-bench
  * fails when a baseline statement is not one libmsg prepared, so a change in
  * the backend cannot silently turn this into a different workload.
  */
@@ -15,6 +16,7 @@
 #include "rows_copy.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,19 @@
 #define SELECT "SELECT " COLUMNS " FROM messages WHERE 1"
 #define ORDER " ORDER BY created_at DESC, message_id DESC LIMIT ?10"
 
-enum { S_LIST, S_LIST_AFTER, S_GET, S_SENDER, S_TIME, S_TEXT, S_COUNT };
+enum {
+  S_LIST,
+  S_LIST_AFTER,
+  S_GET,
+  S_SENDER,
+  S_TIME,
+  S_TEXT,
+  S_TEXT_WALK,
+  S_TEXT_BOUNDS,
+  S_TEXT_COUNT,
+  S_TEXT_NEWEST,
+  S_COUNT
+};
 
 static const char *const search_sql[S_COUNT] = {
     [S_LIST] = SELECT " AND account_id = ?1" ORDER,
@@ -34,6 +48,25 @@ static const char *const search_sql[S_COUNT] = {
     [S_TIME] = SELECT " AND created_at > ?5 AND created_at < ?6" ORDER,
     [S_TEXT] =
         SELECT " AND seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?7)" ORDER,
+    /* A text search runs one of the two statements above and below, chosen
+     * per query as sqlite_text.c chooses, by the three after them. */
+    [S_TEXT_WALK] = SELECT " AND CASE WHEN seq < ?11"
+                           " THEN +seq IN (SELECT rowid FROM messages_fts"
+                           " WHERE messages_fts MATCH ?7 AND rowid < ?11)"
+                           " WHEN seq > ?12"
+                           " THEN +seq IN (SELECT rowid FROM messages_fts"
+                           " WHERE messages_fts MATCH ?7 AND rowid > ?12)"
+                           " ELSE +seq IN (SELECT rowid FROM messages_fts"
+                           " WHERE messages_fts MATCH ?7 AND rowid >= ?11 AND rowid <= ?12)"
+                           " END" ORDER,
+    [S_TEXT_BOUNDS] = "SELECT (SELECT max(seq) FROM messages),"
+                      " (SELECT seq FROM messages WHERE created_at <= ?1"
+                      " ORDER BY created_at DESC, message_id DESC LIMIT 1)",
+    [S_TEXT_COUNT] = "SELECT count(*) FROM (SELECT 1 FROM messages_fts"
+                     " WHERE messages_fts MATCH ?1 LIMIT ?2)",
+    [S_TEXT_NEWEST] = "SELECT count(*), min(rowid) FROM (SELECT rowid FROM messages_fts"
+                      " WHERE messages_fts MATCH ?1 AND rowid <= ?2"
+                      " ORDER BY rowid DESC LIMIT ?3)",
 };
 
 static const char insert_sql[] =
@@ -245,6 +278,82 @@ static char *match_expression(const char *words) {
   return out;
 }
 
+/* sqlite_text.c's constants and its choice for a search with no other
+ * filter: the word index drives when fewer than sqrt(k * n / 20) messages
+ * hold the words, else the walk, with a window of the newest 8k + 64 of
+ * them. */
+static uint64_t isqrt(uint64_t v) {
+  uint64_t root = 0, bit = UINT64_C(1) << 62;
+  while (bit > v)
+    bit >>= 2;
+  for (; bit; bit >>= 2) {
+    if (v >= root + bit) {
+      v -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+  }
+  return root;
+}
+
+/* Steps a helper statement to its row; the caller reads it and resets. */
+static int helper_row(sqlite_session *s, int which) {
+  if (prepare(s, &s->search[which], search_sql[which]))
+    return -1;
+  return sqlite3_step(s->search[which]) == SQLITE_ROW ? 0 : fail(s, "choosing a text search");
+}
+
+/* Sets *walk, and the window when it is set, for a page of `limit` rows of
+ * the words `expr`. */
+static int choose_text(sqlite_session *s, const char *expr, size_t limit, bool *walk,
+                       sqlite3_int64 *window) {
+  sqlite3_stmt *st = NULL;
+  sqlite3_int64 size = 0, start = 0, count = 0;
+  if (prepare(s, &s->search[S_TEXT_BOUNDS], search_sql[S_TEXT_BOUNDS]))
+    return -1;
+  st = s->search[S_TEXT_BOUNDS];
+  sqlite3_bind_int64(st, 1, INT64_MAX);
+  int rc = helper_row(s, S_TEXT_BOUNDS);
+  if (rc == 0) {
+    size = sqlite3_column_int64(st, 0);
+    start = sqlite3_column_type(st, 1) == SQLITE_NULL ? INT64_MAX : sqlite3_column_int64(st, 1);
+  }
+  sqlite3_reset(st);
+  if (rc != 0)
+    return rc;
+  uint64_t rows = size > 0 ? (uint64_t)size : 0;
+  if (rows > UINT64_C(1) << 40)
+    rows = UINT64_C(1) << 40;
+  sqlite3_int64 rare_below = (sqlite3_int64)isqrt((uint64_t)limit * rows / 20) + 1;
+  if (prepare(s, &s->search[S_TEXT_COUNT], search_sql[S_TEXT_COUNT]))
+    return -1;
+  st = s->search[S_TEXT_COUNT];
+  sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, rare_below);
+  rc = helper_row(s, S_TEXT_COUNT);
+  if (rc == 0)
+    count = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  *walk = rc == 0 && count >= rare_below;
+  if (rc != 0 || !*walk)
+    return rc;
+  sqlite3_int64 window_rows = (sqlite3_int64)limit * 8 + 64;
+  if (prepare(s, &s->search[S_TEXT_NEWEST], search_sql[S_TEXT_NEWEST]))
+    return -1;
+  st = s->search[S_TEXT_NEWEST];
+  sqlite3_bind_text(st, 1, expr, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, start);
+  sqlite3_bind_int64(st, 3, window_rows);
+  rc = helper_row(s, S_TEXT_NEWEST);
+  if (rc == 0)
+    *window = sqlite3_column_int64(st, 0) < window_rows ? INT64_MIN : sqlite3_column_int64(st, 1);
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  return rc;
+}
+
 static void reset_walk(void *session) {
   sqlite_session *s = session;
   s->walking = false;
@@ -278,8 +387,27 @@ static int page(void *session, bench_op op, const bench_item *item, size_t limit
     snprintf(s->error, sizeof s->error, "not a page operation");
     return -1;
   }
-  if (prepare(s, &s->search[which], search_sql[which]))
+  char *expr = NULL;
+  sqlite3_int64 window = 0;
+  if (op == BENCH_SEARCH_TEXT) {
+    bool walk = false;
+    expr = match_expression(item->term_words);
+    if (!expr) {
+      snprintf(s->error, sizeof s->error, "sqlite baseline: out of memory");
+      return -1;
+    }
+    /* libmsg asks for one row more than the page, to tell whether there is
+     * a next one; so does the statement below. */
+    if (choose_text(s, expr, limit + 1, &walk, &window) != 0) {
+      free(expr);
+      return -1;
+    }
+    which = walk ? S_TEXT_WALK : S_TEXT;
+  }
+  if (prepare(s, &s->search[which], search_sql[which])) {
+    free(expr);
     return -1;
+  }
   sqlite3_stmt *st = s->search[which];
   if (op == BENCH_LIST_FIRST) {
     sqlite3_bind_int64(st, 1, item->account_id);
@@ -295,12 +423,12 @@ static int page(void *session, bench_op op, const bench_item *item, size_t limit
     sqlite3_bind_int64(st, 5, item->after);
     sqlite3_bind_int64(st, 6, item->before);
   } else {
-    char *expr = match_expression(item->term_words);
-    if (!expr) {
-      snprintf(s->error, sizeof s->error, "sqlite baseline: out of memory");
-      return -1;
-    }
     sqlite3_bind_text(st, 7, expr, -1, free);
+    if (which == S_TEXT_WALK) {
+      /* No upper time: the window reaches past the newest row. */
+      sqlite3_bind_int64(st, 11, window);
+      sqlite3_bind_int64(st, 12, INT64_MAX);
+    }
   }
   sqlite3_bind_int64(st, 10, (sqlite3_int64)limit + 1);
   int rc = fetch(s, st, limit, out);

@@ -14,8 +14,14 @@
 #include <libpq-fe.h>
 #endif
 
+/* How a statement runs: prepared by name, or sent unnamed with its values
+ * (PostgreSQL plans those with the values every time). The same text run
+ * the two ways is two different workloads. */
+typedef enum run_kind { RUN_PREPARED, RUN_UNNAMED } run_kind;
+
 typedef struct recorded {
   bench_side side;
+  run_kind kind;
   char *sql;
 } recorded;
 
@@ -29,22 +35,23 @@ void msg__guard_set_side(bench_side side) {
   current_side = side;
 }
 
-static int seen(bench_side side, const char *sql, size_t len) {
+static int seen(bench_side side, run_kind kind, const char *sql, size_t len) {
   for (size_t i = 0; i < count; i++) {
-    if (list[i].side == side && strlen(list[i].sql) == len && memcmp(list[i].sql, sql, len) == 0)
+    if (list[i].side == side && list[i].kind == kind && strlen(list[i].sql) == len &&
+        memcmp(list[i].sql, sql, len) == 0)
       return 1;
   }
   return 0;
 }
 
 /* `len` < 0: up to the NUL. */
-static void record(const char *sql, long len) {
+static void record(run_kind kind, const char *sql, long len) {
   bench_side side = current_side;
   if (side == BENCH_SIDE_NONE || !sql)
     return;
   size_t n = len < 0 ? strlen(sql) : (size_t)len;
   pthread_mutex_lock(&lock);
-  if (!seen(side, sql, n)) {
+  if (!seen(side, kind, sql, n)) {
     if (count == capacity) {
       size_t grown_capacity = capacity ? capacity * 2 : 32;
       recorded *grown = realloc(list, grown_capacity * sizeof *grown);
@@ -57,7 +64,7 @@ static void record(const char *sql, long len) {
     if (copy) {
       memcpy(copy, sql, n);
       copy[n] = '\0';
-      list[count++] = (recorded){side, copy};
+      list[count++] = (recorded){side, kind, copy};
     } else {
       out_of_memory = 1;
     }
@@ -72,7 +79,7 @@ int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int bytes, unsigned 
 
 int __wrap_sqlite3_prepare_v3(sqlite3 *db, const char *sql, int bytes, unsigned int flags,
                               sqlite3_stmt **stmt, const char **tail) {
-  record(sql, bytes);
+  record(RUN_PREPARED, sql, bytes);
   return __real_sqlite3_prepare_v3(db, sql, bytes, flags, stmt, tail);
 }
 
@@ -88,14 +95,56 @@ int __wrap_PQsendPrepare(PGconn *conn, const char *name, const char *query, int 
 
 PGresult *__wrap_PQprepare(PGconn *conn, const char *name, const char *query, int nparams,
                            const Oid *types) {
-  record(query, -1);
+  record(RUN_PREPARED, query, -1);
   return __real_PQprepare(conn, name, query, nparams, types);
 }
 
 int __wrap_PQsendPrepare(PGconn *conn, const char *name, const char *query, int nparams,
                          const Oid *types) {
-  record(query, -1);
+  record(RUN_PREPARED, query, -1);
   return __real_PQsendPrepare(conn, name, query, nparams, types);
+}
+
+/* Unnamed statements run in the timed loop, once per operation: a thread
+ * remembers the text it last recorded (both sides keep their SQL for the
+ * connection's lifetime), so the list and its lock are only met when a
+ * thread switches statements. */
+static _Thread_local const char *last_unnamed;
+
+static void record_unnamed(const char *query) {
+  if (query == last_unnamed)
+    return;
+  record(RUN_UNNAMED, query, -1);
+  last_unnamed = query;
+}
+
+PGresult *__real_PQexecParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                              const char *const *values, const int *lengths, const int *formats,
+                              int result_format);
+PGresult *__wrap_PQexecParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                              const char *const *values, const int *lengths, const int *formats,
+                              int result_format);
+int __real_PQsendQueryParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                             const char *const *values, const int *lengths, const int *formats,
+                             int result_format);
+int __wrap_PQsendQueryParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                             const char *const *values, const int *lengths, const int *formats,
+                             int result_format);
+
+PGresult *__wrap_PQexecParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                              const char *const *values, const int *lengths, const int *formats,
+                              int result_format) {
+  record_unnamed(command);
+  return __real_PQexecParams(conn, command, nparams, types, values, lengths, formats,
+                             result_format);
+}
+
+int __wrap_PQsendQueryParams(PGconn *conn, const char *command, int nparams, const Oid *types,
+                             const char *const *values, const int *lengths, const int *formats,
+                             int result_format) {
+  record_unnamed(command);
+  return __real_PQsendQueryParams(conn, command, nparams, types, values, lengths, formats,
+                                  result_format);
 }
 #endif
 
@@ -104,9 +153,10 @@ int msg__guard_check(FILE *out) {
   int missing = out_of_memory ? -1 : 0;
   for (size_t i = 0; missing >= 0 && i < count; i++) {
     if (list[i].side == BENCH_SIDE_BASELINE &&
-        !seen(BENCH_SIDE_LIBMSG, list[i].sql, strlen(list[i].sql))) {
-      fprintf(out, "msg-bench: the baseline prepared a statement libmsg did not:\n  %s\n",
-              list[i].sql);
+        !seen(BENCH_SIDE_LIBMSG, list[i].kind, list[i].sql, strlen(list[i].sql))) {
+      fprintf(out,
+              "msg-bench: the baseline ran a statement libmsg did not run that way (%s):\n  %s\n",
+              list[i].kind == RUN_PREPARED ? "prepared" : "unnamed", list[i].sql);
       missing++;
     }
   }

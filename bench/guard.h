@@ -1,11 +1,12 @@
 /*
  * The same-SQL guard. msg-bench is linked with the linker's --wrap for the
  * functions that prepare statements (sqlite3_prepare_v3; PQprepare and
- * PQsendPrepare), so every statement either side prepares passes through
- * here and is recorded with the side the calling thread works for. After a
- * run, every statement the baseline prepared must be one libmsg prepared,
- * text for text; otherwise the baseline measured a different workload and
- * msg-bench fails.
+ * PQsendPrepare) and that run unnamed ones (PQexecParams and
+ * PQsendQueryParams), so every statement either side runs passes through
+ * here and is recorded with the side the calling thread works for and the
+ * way it runs. After a run, every statement the baseline ran must be one
+ * libmsg ran the same way, text for text; otherwise the baseline measured a
+ * different workload and msg-bench fails.
  */
 #ifndef MSG_BENCH_GUARD_H
 #define MSG_BENCH_GUARD_H

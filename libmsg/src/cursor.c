@@ -12,12 +12,29 @@
 #include "uuid.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <string.h>
 
 #define CURSOR_VERSION 1
 #define CURSOR_BYTES 39
 #define CURSOR_CHECK_AT 33
 #define CURSOR_TEXT_LEN 52
+
+/* SHA-256, fetched from OpenSSL's provider once. Passing EVP_sha256() to
+ * each digest makes OpenSSL 3 look the implementation up again every time,
+ * which cost more than hashing a query and a cursor together. Kept for the
+ * life of the process, as OpenSSL keeps its own copy. */
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+static EVP_MD *sha256_fetched;
+
+static void sha256_fetch(void) {
+  sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void) {
+  pthread_once(&sha256_once, sha256_fetch);
+  return sha256_fetched;
+}
 
 static int digest_update_u64(EVP_MD_CTX *ctx, uint64_t v) {
   uint8_t b[8];
@@ -43,7 +60,8 @@ int msg__cursor_fingerprint(uint8_t out[MSG_FINGERPRINT_SIZE], msg__query_kind k
     return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory hashing the query");
   uint8_t kind_byte = (uint8_t)kind, digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
-  int ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, &kind_byte, 1) &&
+  const EVP_MD *md = sha256();
+  int ok = md && EVP_DigestInit_ex(ctx, md, NULL) && EVP_DigestUpdate(ctx, &kind_byte, 1) &&
            digest_update_u64(ctx, q->account_id_count);
   for (size_t i = 0; ok && i < q->account_id_count; i++)
     ok = digest_update_u64(ctx, (uint64_t)q->account_ids[i]);
@@ -66,7 +84,8 @@ int msg__cursor_fingerprint(uint8_t out[MSG_FINGERPRINT_SIZE], msg__query_kind k
 static int check_bytes(uint8_t out[6], const uint8_t *data) {
   uint8_t digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (!EVP_Digest(data, CURSOR_CHECK_AT, digest, &len, EVP_sha256(), NULL))
+  const EVP_MD *md = sha256();
+  if (!md || !EVP_Digest(data, CURSOR_CHECK_AT, digest, &len, md, NULL))
     return 0;
   memcpy(out, digest, 6);
   return 1;

@@ -92,6 +92,7 @@ MSG_EXTERN int msg_message_create(msg_message **out, bool *replayed, msg_store *
   msg_backend_record record = {&message, in->idempotency_key, search_text};
   msg_backend_rows existing;
   msg__rows_init(&existing);
+  msg__rows_expect(&existing, 1);
 
   msg_backend_conn *conn;
   rc = msg__pool_acquire(store, &conn, err);
@@ -135,6 +136,7 @@ MSG_EXTERN int msg_message_get(msg_message **out, msg_store *store, const char *
 
   msg_backend_rows rows;
   msg__rows_init(&rows);
+  msg__rows_expect(&rows, 1);
   msg_backend_conn *conn;
   rc = msg__pool_acquire(store, &conn, err);
   if (rc == MSG_OK) {

@@ -179,6 +179,7 @@ static int run_page(msg_page **out, msg_store *store, msg_backend_query *query,
 
   msg_backend_rows rows;
   msg__rows_init(&rows);
+  msg__rows_expect(&rows, query->limit);
   msg_backend_conn *conn;
   rc = msg__pool_acquire(store, &conn, err);
   if (rc == MSG_OK) {

@@ -14,6 +14,10 @@
  * by single spaces, into `*out` ("" when there are none). Free with msg__free. */
 int msg__text_words(char **out, const char *text, msg_error *err);
 
+/* Test hook: msg__text_words always through libunistring, without the
+ * shortcut for ASCII text, so tests can prove both give the same words. */
+int msg__text_words_unicode(char **out, const char *text, msg_error *err);
+
 /* A query's terms: its words, deduplicated and sorted bytewise. */
 typedef struct msg__terms {
   char **items; /* point into `words` */

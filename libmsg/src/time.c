@@ -5,7 +5,6 @@
  */
 #include <msg/backend.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #define MICROS_PER_DAY INT64_C(86400000000)
@@ -40,6 +39,15 @@ static int days_in_month(int64_t y, int64_t m) {
   return m == 2 && leap ? 29 : days[m - 1];
 }
 
+/* Writes `v` (0 <= v < 10^n) as exactly `n` decimal digits; returns the end. */
+static char *put_digits(char *p, int64_t v, int n) {
+  for (int i = n - 1; i >= 0; i--) {
+    p[i] = (char)('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
 MSG_EXTERN int msg_time_format(char *buf, size_t size, int64_t micros, msg_error *err) {
   if (!buf || size < MSG_TIME_TEXT_SIZE)
     return msg_error_set(err, MSG_ERR_INVALID, NULL, "the buffer must hold %d bytes",
@@ -54,8 +62,24 @@ MSG_EXTERN int msg_time_format(char *buf, size_t size, int64_t micros, msg_error
   int64_t y, m, d;
   civil_from_days(days, &y, &m, &d);
   int64_t secs = rem / 1000000;
-  snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", (int)y, (int)m, (int)d,
-           (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), (int)(rem % 1000000));
+  /* Written digit by digit: snprintf took most of the time of formatting a
+   * page of messages (msg-server prints one time per message). */
+  char *p = buf;
+  p = put_digits(p, y, 4);
+  *p++ = '-';
+  p = put_digits(p, m, 2);
+  *p++ = '-';
+  p = put_digits(p, d, 2);
+  *p++ = 'T';
+  p = put_digits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, secs % 60, 2);
+  *p++ = '.';
+  p = put_digits(p, rem % 1000000, 6);
+  *p++ = 'Z';
+  *p = '\0';
   return MSG_OK;
 }
 

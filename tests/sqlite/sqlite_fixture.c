@@ -80,3 +80,23 @@ msg_message test_message(const char *id, const char *body, int64_t created_at) {
       .created_at = created_at,
   };
 }
+
+char *test_plan_of(sqlite3 *db, unsigned int shape) {
+  char *sql = msg__sqlite_search_sql(shape);
+  ck_assert_ptr_nonnull(sql);
+  char *explain = sqlite3_mprintf("EXPLAIN QUERY PLAN %s", sql);
+  ck_assert_ptr_nonnull(explain);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2(db, explain, -1, &stmt, NULL);
+  ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db));
+  sqlite3_str *plan = sqlite3_str_new(NULL);
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+    sqlite3_str_appendf(plan, "%s\n", (const char *)sqlite3_column_text(stmt, 3));
+  ck_assert_int_eq(rc, SQLITE_DONE);
+  sqlite3_finalize(stmt);
+  sqlite3_free(explain);
+  sqlite3_free(sql);
+  char *text = sqlite3_str_finish(plan);
+  ck_assert_ptr_nonnull(text);
+  return text;
+}

@@ -18,6 +18,7 @@ Suite *insert_suite(void);
 Suite *query_suite(void);
 Suite *uri_suite(void);
 Suite *memory_suite(void);
+Suite *text_suite(void);
 
 /* A temporary folder; `path` is where a test's database file goes. */
 typedef struct test_dir {
@@ -50,6 +51,11 @@ void test_store_close(test_store *s);
 void test_exec(sqlite3 *db, const char *sql);
 /* The first column of the first row of `sql` as an integer. */
 sqlite3_int64 test_int(sqlite3 *db, const char *sql);
+
+/* The lines of EXPLAIN QUERY PLAN (its "detail" column) for the search
+ * statement of `shape` on `db`, one per line. Caller frees with
+ * sqlite3_free. */
+char *test_plan_of(sqlite3 *db, unsigned int shape);
 
 /* A message with the given id and body, in account 1 from +15550001 to
  * 15550002, created at `created_at`. */

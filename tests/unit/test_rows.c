@@ -6,6 +6,8 @@
 
 #include "rows.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define ID_A "0192d4a4-6ad0-7c38-9b7e-2f4e4c1b8a11"
@@ -134,12 +136,75 @@ START_TEST(page_build__of_no_rows_is_empty_without_cursor) {
 }
 END_TEST
 
+/* A body of `len` bytes that starts with the number of row `i`. */
+static char *numbered_body(size_t i, size_t len) {
+  char *body = malloc(len + 1);
+  ck_assert_ptr_nonnull(body);
+  memset(body, 'a' + (int)(i % 26), len);
+  body[len] = '\0';
+  char number[24];
+  int n = snprintf(number, sizeof number, "%zu-", i);
+  memcpy(body, number, (size_t)n < len ? (size_t)n : len);
+  return body;
+}
+
+START_TEST(push__keeps_earlier_rows_intact_across_many_chunks) {
+  /* Rows of 1 KiB and more fill several chunks; rows stored before a new
+   * chunk was taken must still read back exactly, and so must a page built
+   * from all of them. A row larger than any chunk so far gets its own. */
+  enum { ROWS = 700 };
+  msg_backend_rows rows;
+  msg__rows_init(&rows);
+  msg__rows_expect(&rows, 1);
+  msg_error err = {0};
+  char *bodies[ROWS];
+  for (size_t i = 0; i < ROWS; i++) {
+    bodies[i] = numbered_body(i, i == 3 ? 300000 : 1000 + i % 7);
+    msg_message m = sample(i % 2 ? ID_A : ID_B, i % 5 == 4 ? NULL : bodies[i]);
+    m.account_id = (int64_t)i + 1;
+    assert_ok(msg_backend_rows_push(&rows, &m, &err), err);
+  }
+  ck_assert_uint_eq(rows.count, ROWS);
+  msg_page *page = NULL;
+  assert_ok(msg__page_build(&page, &rows, ROWS - 1, "NEXT", &err), err);
+  for (size_t i = 0; i < ROWS; i++) {
+    const msg_message *r = &rows.items[i];
+    ck_assert_str_eq(r->message_id, i % 2 ? ID_A : ID_B);
+    ck_assert_str_eq(r->sender_number, "+123");
+    ck_assert_str_eq(r->receiver_number, "456");
+    ck_assert_int_eq(r->account_id, (int64_t)i + 1);
+    if (i % 5 == 4)
+      ck_assert_ptr_null(r->body);
+    else
+      ck_assert_str_eq(r->body, bodies[i]);
+    if (i < ROWS - 1) {
+      const msg_message *p = &page->items[i];
+      ck_assert_str_eq(p->message_id, r->message_id);
+      ck_assert_str_eq(p->receiver_number, "456");
+      ck_assert_int_eq(p->account_id, (int64_t)i + 1);
+      if (i % 5 == 4)
+        ck_assert_ptr_null(p->body);
+      else
+        ck_assert_str_eq(p->body, bodies[i]);
+    }
+  }
+  msg__rows_clear(&rows);
+  /* The page owns its copy: the rows are gone, the page still reads. */
+  ck_assert_str_eq(page->items[3].body, bodies[3]);
+  ck_assert_str_eq(page->next_cursor, "NEXT");
+  msg_page_free(page);
+  for (size_t i = 0; i < ROWS; i++)
+    free(bodies[i]);
+}
+END_TEST
+
 Suite *rows_suite(void) {
   Suite *s = suite_create("rows");
   TCase *tc = unit_tcase("rows");
   tcase_add_test(tc, push__copies_every_string);
   tcase_add_test(tc, push__keeps_null_and_empty_bodies_apart);
   tcase_add_test(tc, push__grows_past_its_first_capacity);
+  tcase_add_test(tc, push__keeps_earlier_rows_intact_across_many_chunks);
   tcase_add_test(tc, push__rejects_malformed_rows_and_adds_nothing);
   tcase_add_test(tc, message_copy__owns_its_strings);
   tcase_add_test(tc, page_build__holds_items_and_cursor);

@@ -113,6 +113,79 @@ START_TEST(words__keep_duplicates_in_order) {
 }
 END_TEST
 
+/* The ASCII shortcut against libunistring alone: every ASCII byte on its
+ * own and between letters, random ASCII text with long words, and random
+ * mixes with characters that fold, decompose or compose across a cut
+ * (marks after a letter or a separator, "<" with U+0338, ß, Kelvin sign,
+ * full-width letters, a ligature, final sigma, CJK), give the same words
+ * both ways. */
+static void assert_same_both_ways(const char *text) {
+  char *fast = NULL, *unicode = NULL;
+  msg_error err = {0};
+  assert_ok(msg__text_words(&fast, text, &err), err);
+  assert_ok(msg__text_words_unicode(&unicode, text, &err), err);
+  ck_assert_msg(strcmp(fast, unicode) == 0, "words of '%s': '%s', libunistring: '%s'", text, fast,
+                unicode);
+  msg__free(fast);
+  msg__free(unicode);
+}
+
+START_TEST(words__with_the_ascii_shortcut_match_libunistring_alone) {
+  char text[8];
+  for (int c = 1; c < 0x80; c++) {
+    snprintf(text, sizeof text, "A%cb%c", c, c);
+    assert_same_both_ways(text);
+    snprintf(text, sizeof text, "%c", c);
+    assert_same_both_ways(text);
+  }
+  unsigned int seed = 12345;
+  char random[400];
+  for (int round = 0; round < 500; round++) {
+    size_t len = (size_t)(rand_r(&seed) % (sizeof random - 1));
+    for (size_t i = 0; i < len; i++) {
+      /* Mostly letters and digits so that words run past the 64 cut. */
+      int r = rand_r(&seed) % 100;
+      random[i] = (char)(r < 90 ? "aZ0qQ9xX"[r % 8] : 1 + rand_r(&seed) % 0x7f);
+    }
+    random[len] = '\0';
+    assert_same_both_ways(random);
+  }
+  static const char *const pieces[] = {"a",
+                                       "Z",
+                                       "7",
+                                       " ",
+                                       ".",
+                                       "<",
+                                       "=",
+                                       "-",
+                                       "_",
+                                       "\xCC\xB8" /* U+0338 */,
+                                       "\xCC\x81" /* U+0301 */,
+                                       "\xC3\x9F" /* ß */,
+                                       "\xE2\x84\xAA" /* Kelvin */,
+                                       "\xEF\xBC\xA1" /* full-width A */,
+                                       "\xEF\xAC\x83" /* ffi */,
+                                       "\xCE\xA3" /* Σ */,
+                                       "\xCF\x82" /* ς */,
+                                       "\xE4\xB8\xAD" /* 中 */,
+                                       "\xC3\xA9",
+                                       "\xF0\x9F\x98\x80" /* 😀 */,
+                                       "\xE2\x80\xAF" /* narrow no-break space */,
+                                       "\xC2\xB2" /* ² */};
+  for (int round = 0; round < 3000; round++) {
+    size_t used = 0, count = (size_t)(rand_r(&seed) % 24);
+    for (size_t i = 0; i < count; i++) {
+      const char *piece = pieces[rand_r(&seed) % (sizeof pieces / sizeof pieces[0])];
+      size_t n = strlen(piece);
+      memcpy(random + used, piece, n);
+      used += n;
+    }
+    random[used] = '\0';
+    assert_same_both_ways(random);
+  }
+}
+END_TEST
+
 START_TEST(terms__are_sorted_and_deduplicated) {
   const char *want[] = {"a", "b", NULL};
   assert_terms("b a B A", want);
@@ -189,6 +262,7 @@ Suite *text_suite(void) {
   tcase_add_test(tc, words__of_text_without_words_is_empty);
   tcase_add_test(tc, words__are_cut_to_64_code_points);
   tcase_add_test(tc, words__keep_duplicates_in_order);
+  tcase_add_test(tc, words__with_the_ascii_shortcut_match_libunistring_alone);
   tcase_add_test(tc, terms__are_sorted_and_deduplicated);
   tcase_add_test(tc, terms__match_the_words_of_bodies);
   tcase_add_test(tc, terms__reject_query_without_words);

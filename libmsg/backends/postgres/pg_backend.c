@@ -14,13 +14,12 @@
  * server is noticed, and session options: statement_timeout (which also
  * bounds lock waits), TimeZone UTC and client_encoding UTF8.
  *
- * One more session option, plan_cache_mode=force_custom_plan, keeps
- * PostgreSQL planning each execution of a prepared search with its values.
- * By default it switches to a generic plan after five executions when that
- * plan looks no dearer, and for a word or a set of accounts it cannot see,
- * it guesses a common one: then it walks the time index filtering every row,
- * which for a rare word reads the whole table. Planning these statements
- * costs far less than that; parsing is still saved by preparing them.
+ * One more session option, plan_cache_mode=auto (PostgreSQL's default),
+ * is set so that a URI or PGOPTIONS cannot force generic plans: the
+ * searches whose plan depends on their values are sent as unnamed
+ * statements, planned with the values (pg_query.c), and force_generic_plan
+ * would plan them blind as well. Forcing custom plans everywhere instead
+ * would re-plan every get and list page, which costs more than running it.
  */
 #include "pg_backend.h"
 
@@ -111,7 +110,7 @@ static int build_options(pg_backend *b, const char *uri_options, msg_error *err)
   if (!base)
     base = "";
   static const char fmt[] = "%s%s-c statement_timeout=%u -c TimeZone=UTC -c client_encoding=UTF8"
-                            " -c plan_cache_mode=force_custom_plan";
+                            " -c plan_cache_mode=auto";
   const char *sep = base[0] ? " " : "";
   int len = snprintf(NULL, 0, fmt, base, sep, b->timeout_ms);
   b->options = len < 0 ? NULL : malloc((size_t)len + 1);

@@ -37,11 +37,21 @@ typedef struct pg_backend {
 
 enum { PG_STMT_INSERT, PG_STMT_FIND_BY_KEY, PG_STMT_COUNT };
 
+/* The SQL of a shape run as an unnamed statement (see pg_query.c), kept so
+ * that it is built once per connection. */
+typedef struct pg_unnamed {
+  unsigned int shape;
+  char *sql;
+  Oid types[PG_SEARCH_PARAMS];
+} pg_unnamed;
+
 typedef struct pg_conn {
   pg_backend *backend;
   PGconn *db;
   unsigned char prepared[PG_STMT_COUNT];
   unsigned char search_prepared[PG_SHAPE_COUNT];
+  pg_unnamed *unnamed;
+  size_t unnamed_count, unnamed_capacity;
 } pg_conn;
 
 /* pg_error.c: maps a failure (res may be NULL) to MSG_ERR_UNAVAILABLE or
@@ -119,5 +129,13 @@ int msg__pg_query(msg_backend *backend, msg_backend_conn *conn, const msg_backen
  * its parameter types (0: taken from the cast in the SQL; text for those the
  * shape does not use). Free with free(); NULL when out of memory. */
 char *msg__pg_search_sql(const msg_backend_query *query, Oid types[PG_SEARCH_PARAMS]);
+
+/* pg_query.c, also for the plan tests: whether `query`'s shape runs as a
+ * named prepared statement (1), whose plan PostgreSQL may cache as a generic
+ * one, or as an unnamed statement planned with its values every time (0). */
+int msg__pg_search_is_prepared(const msg_backend_query *query);
+
+/* pg_query.c: frees the SQL a connection kept for its unnamed shapes. */
+void msg__pg_query_cache_free(pg_conn *c);
 
 #endif

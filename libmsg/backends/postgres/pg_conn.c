@@ -195,6 +195,7 @@ void msg__pg_disconnect(msg_backend *backend, msg_backend_conn *conn) {
   if (!c)
     return;
   PQfinish(c->db);
+  msg__pg_query_cache_free(c);
   free(c);
 }
 

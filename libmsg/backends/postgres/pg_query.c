@@ -12,6 +12,19 @@
  * dictionary touches the terms: matching is exact equality of words.
  * The keyset condition is a row comparison, which PostgreSQL turns into an
  * index condition on (created_at DESC, message_id DESC).
+ *
+ * How a shape runs depends on whether its best plan depends on its values.
+ * A point or list shape (at most one condition, an equality on one value,
+ * plus the keyset position) has one right plan whatever the value: its
+ * index, newest first, up to the limit. Those are prepared once per
+ * connection and PostgreSQL may cache a generic plan for them, so a get or
+ * a list page costs no planning. Every other shape (a word, a set of
+ * several values, a time range, several conditions together) is sent as an
+ * unnamed statement, which PostgreSQL always plans with the values bound:
+ * a generic plan cannot see that a word or a set of accounts is rare, and
+ * guesses a common one, then walks the time index filtering every row,
+ * which for a rare word reads the whole table. Planning those costs far
+ * less than that. Their SQL is still built once per connection.
  */
 #include "pg_backend.h"
 
@@ -142,8 +155,17 @@ static void bind_query(pg_params *p, const msg_backend_query *q) {
   msg__pg_param_int64(p, P_LIMIT, (int64_t)q->limit);
 }
 
-static int prepare_shape(pg_conn *c, const msg_backend_query *q, const char *name, msg_error *err) {
-  unsigned int shape = shape_of(q);
+int msg__pg_search_is_prepared(const msg_backend_query *q) {
+  size_t conditions = (q->account_id_count > 0) + (q->message_id_count > 0) +
+                      (q->sender_number_count > 0) + (q->receiver_number_count > 0) +
+                      q->has_created_after + q->has_created_before + (q->term_count > 0);
+  return conditions == 0 ||
+         (conditions == 1 && (q->account_id_count == 1 || q->message_id_count == 1 ||
+                              q->sender_number_count == 1 || q->receiver_number_count == 1));
+}
+
+static int prepare_shape(pg_conn *c, const msg_backend_query *q, unsigned int shape,
+                         const char *name, msg_error *err) {
   if (c->search_prepared[shape])
     return MSG_OK;
   Oid types[PG_SEARCH_PARAMS];
@@ -155,25 +177,76 @@ static int prepare_shape(pg_conn *c, const msg_backend_query *q, const char *nam
   return rc;
 }
 
+/* The kept SQL of an unnamed shape, built the first time it is needed. */
+static int unnamed_shape(pg_conn *c, const msg_backend_query *q, unsigned int shape,
+                         const pg_unnamed **out, msg_error *err) {
+  for (size_t i = 0; i < c->unnamed_count; i++) {
+    if (c->unnamed[i].shape == shape) {
+      *out = &c->unnamed[i];
+      return MSG_OK;
+    }
+  }
+  if (c->unnamed_count == c->unnamed_capacity) {
+    size_t capacity = c->unnamed_capacity ? c->unnamed_capacity * 2 : 8;
+    pg_unnamed *grown = realloc(c->unnamed, capacity * sizeof *grown);
+    if (!grown)
+      return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
+    c->unnamed = grown;
+    c->unnamed_capacity = capacity;
+  }
+  pg_unnamed *u = &c->unnamed[c->unnamed_count];
+  u->shape = shape;
+  u->sql = msg__pg_search_sql(q, u->types);
+  if (!u->sql)
+    return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
+  c->unnamed_count++;
+  *out = u;
+  return MSG_OK;
+}
+
+void msg__pg_query_cache_free(pg_conn *c) {
+  for (size_t i = 0; i < c->unnamed_count; i++)
+    free(c->unnamed[i].sql);
+  free(c->unnamed);
+  c->unnamed = NULL;
+  c->unnamed_count = c->unnamed_capacity = 0;
+}
+
+/* Sends `q` as its shape runs (see the top of this file). */
+static int send_query(pg_conn *c, const msg_backend_query *q, const pg_params *p, int *sent,
+                      msg_error *err) {
+  unsigned int shape = shape_of(q);
+  if (msg__pg_search_is_prepared(q)) {
+    char name[24];
+    snprintf(name, sizeof name, "msg_search_%u", shape);
+    int rc = prepare_shape(c, q, shape, name, err);
+    if (rc == MSG_OK)
+      *sent = PQsendQueryPrepared(c->db, name, p->count, p->values, p->lengths, p->formats,
+                                  PG_BINARY_RESULTS);
+    return rc;
+  }
+  const pg_unnamed *u = NULL;
+  int rc = unnamed_shape(c, q, shape, &u, err);
+  if (rc == MSG_OK)
+    *sent = PQsendQueryParams(c->db, u->sql, p->count, u->types, p->values, p->lengths, p->formats,
+                              PG_BINARY_RESULTS);
+  return rc;
+}
+
 int msg__pg_query(msg_backend *backend, msg_backend_conn *conn, const msg_backend_query *query,
                   msg_backend_rows *rows, msg_error *err) {
   pg_conn *c = (pg_conn *)conn;
-  char name[24];
-  snprintf(name, sizeof name, "msg_search_%u", shape_of(query));
-  int rc = prepare_shape(c, query, name, err);
-  if (rc != MSG_OK)
-    return rc;
   pg_params p;
   bind_query(&p, query);
   if (p.failed) {
     msg__pg_params_free(&p);
     return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory binding a query");
   }
-  PGresult *res;
-  rc = msg__pg_await(
-      c,
-      PQsendQueryPrepared(c->db, name, p.count, p.values, p.lengths, p.formats, PG_BINARY_RESULTS),
-      PGRES_TUPLES_OK, &res, err, "running a query");
+  int sent = 0;
+  int rc = send_query(c, query, &p, &sent, err);
+  PGresult *res = NULL;
+  if (rc == MSG_OK)
+    rc = msg__pg_await(c, sent, PGRES_TUPLES_OK, &res, err, "running a query");
   msg__pg_params_free(&p);
   if (rc != MSG_OK)
     return rc;

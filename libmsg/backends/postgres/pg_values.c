@@ -12,6 +12,8 @@
  */
 #include "pg_backend.h"
 
+#include "builtin.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,5 +208,7 @@ int msg__pg_push_row(PGresult *res, int row, msg_backend_rows *rows, msg_error *
       read_int64(res, row, 1, &m.account_id) != 0 || read_time(res, row, 5, &m.created_at) != 0)
     return msg_error_set(err, MSG_ERR_INTERNAL, NULL,
                          "postgres: a stored message has an unreadable id, account or time");
-  return msg_backend_rows_push(rows, &m, err);
+  /* The id was formatted just above from 16 bytes and the numbers are NOT
+   * NULL columns: nothing is left for msg_backend_rows_push to check. */
+  return msg__rows_push_trusted(rows, &m, err);
 }

@@ -63,6 +63,29 @@ enum {
   SQLITE_SHAPE_BEFORE = 1u << 9,
   SQLITE_SHAPE_TERMS = 1u << 10,
   SQLITE_SHAPE_CURSOR = 1u << 11,
+  /* With TERMS, how the words are matched (sqlite_text.c chooses per query).
+   * Without WALK the word index drives: every message holding the words is
+   * read and sorted, which suits rare words. With WALK the ordering index
+   * drives, newest first, and each row is checked against sets of the
+   * words' rowids (see SQLITE_PARAM_WINDOW), which stops at the limit and
+   * suits common words. */
+  SQLITE_SHAPE_WALK = 1u << 12,
+  /* Not a search: the statements sqlite_text.c runs to choose, cached with
+   * the searches under these keys. */
+  SQLITE_SHAPE_HELPER = 1u << 13,
+};
+
+/* The helper statements (SQLITE_SHAPE_HELPER | one of these). */
+enum {
+  /* The table's size (max seq) and the seq of the newest row at or before a
+   * time (?1), which is where a walk starts. */
+  SQLITE_HELPER_BOUNDS = 0,
+  /* How many rowids match the words ?1, up to ?2 of them (in index order,
+   * the cheapest). */
+  SQLITE_HELPER_COUNT,
+  /* How many of the newest rowids at or below ?2 match the words ?1, up to
+   * ?3 of them, and the smallest of those rowids. */
+  SQLITE_HELPER_NEWEST,
 };
 
 /* The parameters of a search statement, numbered by meaning, so that a
@@ -78,6 +101,15 @@ enum {
   SQLITE_PARAM_CURSOR_TIME,
   SQLITE_PARAM_CURSOR_ID,
   SQLITE_PARAM_LIMIT,
+  /* WALK shapes only: the window, the rowids from SQLITE_PARAM_WINDOW to
+   * SQLITE_PARAM_WINDOW_END, where the walk is expected to find its page.
+   * A row in the window is checked against the words' rowids in the window;
+   * a row below or above it against those below or above, a set built only
+   * if the walk meets such a row. Either way a row passes exactly when it
+   * holds the words: the window only decides how much of the word index is
+   * read, and when. */
+  SQLITE_PARAM_WINDOW,
+  SQLITE_PARAM_WINDOW_END,
 };
 
 /* The columns every statement that reads messages selects, in the order
@@ -120,16 +152,37 @@ int msg__sqlite_insert(msg_backend *backend, msg_backend_conn *conn,
 
 /* sqlite_shape.c */
 unsigned int msg__sqlite_shape(const msg_backend_query *query);
-/* The SELECT text of the search statement for `shape` (also what the
- * query-plan tests inspect). Caller frees with sqlite3_free; NULL when out of
- * memory. */
+/* The SELECT text of the search statement for `shape`, or of a helper
+ * statement (also what the query-plan tests inspect). Caller frees with
+ * sqlite3_free; NULL when out of memory. */
 char *msg__sqlite_search_sql(unsigned int shape);
+
+/* sqlite_text.c: how a query with words is run. */
+typedef struct sqlite_text_plan {
+  unsigned int shape;               /* the query's shape, with WALK when the walk is chosen */
+  sqlite3_int64 window, window_end; /* WALK: SQLITE_PARAM_WINDOW and _END */
+} sqlite_text_plan;
+
+/* Chooses between the word index driving and the walk for `query`, whose
+ * shape (in plan->shape) has TERMS, from the number of messages holding the
+ * words, counted up to a bound, and sets the window for a walk. */
+int msg__sqlite_text_plan(sqlite_conn *c, const msg_backend_query *query, sqlite_text_plan *plan,
+                          msg_error *err);
+/* Binds the window of a WALK plan to `stmt`. Returns an SQLite result code. */
+int msg__sqlite_bind_window(sqlite3_stmt *stmt, const sqlite_text_plan *plan);
 
 /* sqlite_bind.c: binds every value of `query` to `stmt`, prepared from the
  * query's shape. Returns an SQLite result code. */
 int msg__sqlite_bind_query(sqlite3_stmt *stmt, const msg_backend_query *query);
+/* The FTS5 expression requiring every one of `terms`. Caller frees with
+ * sqlite3_free; NULL when out of memory. */
+char *msg__sqlite_match_expression(const char *const *terms, size_t count);
 
 /* sqlite_query.c */
+/* The connection's statement for `shape` (a search or a helper), prepared on
+ * first use and kept until the connection closes. */
+int msg__sqlite_prepare_shape(sqlite_conn *c, unsigned int shape, sqlite3_stmt **out,
+                              msg_error *err);
 int msg__sqlite_query(msg_backend *backend, msg_backend_conn *conn, const msg_backend_query *query,
                       msg_backend_rows *rows, msg_error *err);
 /* Pushes the message in the current row of `stmt` (SQLITE_MESSAGE_COLUMNS)

@@ -48,7 +48,7 @@ static char *json_integers(const int64_t *values, size_t count) {
   return sqlite3_str_finish(json);
 }
 
-static char *match_expression(const char *const *terms, size_t count) {
+char *msg__sqlite_match_expression(const char *const *terms, size_t count) {
   sqlite3_str *expr = sqlite3_str_new(NULL);
   for (size_t i = 0; i < count; i++) {
     if (i > 0)
@@ -93,7 +93,7 @@ int msg__sqlite_bind_query(sqlite3_stmt *s, const msg_backend_query *q) {
   if (rc == SQLITE_OK && q->has_created_before)
     rc = sqlite3_bind_int64(s, SQLITE_PARAM_BEFORE, q->created_before);
   if (rc == SQLITE_OK && q->term_count > 0)
-    rc = bind_built(s, SQLITE_PARAM_TERMS, match_expression(q->terms, q->term_count));
+    rc = bind_built(s, SQLITE_PARAM_TERMS, msg__sqlite_match_expression(q->terms, q->term_count));
   if (rc == SQLITE_OK && q->has_cursor)
     rc = sqlite3_bind_int64(s, SQLITE_PARAM_CURSOR_TIME, q->cursor_created_at);
   if (rc == SQLITE_OK && q->has_cursor)
