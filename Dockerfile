@@ -60,8 +60,12 @@ COPY --from=build /rootfs/ /
 
 # The SQLite file (and its WAL) lives in the volume; SQLite's own temporary
 # files go there too, so the root file system can stay read-only even where
-# the engine mounts no tmpfs on /tmp.
+# the engine mounts no tmpfs on /tmp. API keys are on by default: mount the
+# keys file (a Kubernetes Secret) at MSG_API_KEYS_FILE; without one the
+# server refuses to start rather than serve every account to anyone.
 ENV MSG_LISTEN=0.0.0.0:8080 \
+    MSG_AUTH=apikey \
+    MSG_API_KEYS_FILE=/etc/msg-server/api-keys \
     MSG_DATABASE_URL=sqlite:/var/lib/msg/msg.db \
     SQLITE_TMPDIR=/var/lib/msg \
     SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt

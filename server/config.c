@@ -20,13 +20,21 @@
 #define MSG_SERVER_VERSION "0.0.0"
 #endif
 
-typedef enum kind { KIND_STRING, KIND_INT, KIND_LONG, KIND_LEVEL, KIND_LISTEN } kind;
+typedef enum kind {
+  KIND_STRING,
+  KIND_OPTIONAL_STRING, /* no default: NULL unless set */
+  KIND_INT,
+  KIND_LONG,
+  KIND_LEVEL,
+  KIND_LISTEN,
+  KIND_AUTH
+} kind;
 
 typedef struct setting {
   const char *flag;
   const char *env;
   kind kind;
-  size_t offset; /* of the field in server_config (KIND_STRING, KIND_INT, KIND_LONG) */
+  size_t offset; /* of the field in server_config (the string and number kinds) */
   long min, max;
   const char *default_value;
   const char *help;
@@ -39,6 +47,10 @@ static const setting settings[] = {
      "address to listen on, HOST:PORT (IPv4)"},
     {"database", "MSG_DATABASE_URL", KIND_STRING, AT(database), 0, 0, "sqlite:msg.db",
      "store URI: sqlite:PATH, sqlite::memory:, postgresql://..."},
+    {"auth", "MSG_AUTH", KIND_AUTH, AT(auth), 0, 0, "none",
+     "none, or apikey: /v1 needs Authorization: Bearer <token> from --api-keys"},
+    {"api-keys", "MSG_API_KEYS_FILE", KIND_OPTIONAL_STRING, AT(api_keys_file), 0, 0, NULL,
+     "file of API key hashes (lines from `msg-server keygen`); reloaded on SIGHUP and change"},
     {"threads", "MSG_THREADS", KIND_INT, AT(threads), 1, 1024, "32",
      "worker threads = connections served at once"},
     {"connection-queue", "MSG_CONNECTION_QUEUE", KIND_INT, AT(connection_queue), 1, 65535, "64",
@@ -65,13 +77,17 @@ static const setting settings[] = {
 
 static void print_help(void) {
   printf("Usage: msg-server [OPTION]...\n"
-         "       msg-server --healthcheck [--listen HOST:PORT]\n\n"
+         "       msg-server --healthcheck [--listen HOST:PORT]\n"
+         "       msg-server keygen --account ACCOUNT_ID|'*' [--label LABEL]\n\n"
          "Serves the libmsg HTTP API. Every option can also be set through the environment\n"
          "variable shown; a flag wins over the environment.\n\n");
   for (size_t i = 0; i < SETTING_COUNT; i++) {
     const setting *s = &settings[i];
-    printf("  --%-22s %-26s %s (default %s)\n", s->flag, s->env, s->help, s->default_value);
+    printf("  --%-22s %-26s %s (default %s)\n", s->flag, s->env, s->help,
+           s->default_value ? s->default_value : "none");
   }
+  printf("  --%-22s %-26s %s\n", "insecure-no-auth", "MSG_INSECURE_NO_AUTH=1",
+         "allow --auth none on a non-loopback address (logs a warning)");
   printf("  --%-22s %-26s %s\n", "healthcheck", "", "GET /healthz on --listen; exit 0 if 200");
   printf("  --%-22s %-26s %s\n", "help", "", "show this help");
   printf("  --%-22s %-26s %s\n", "version", "", "show the version");
@@ -112,7 +128,15 @@ static int split_listen(server_config *cfg, const char *listen) {
 }
 
 static int set_value(server_config *cfg, const setting *s, const char *value, const char *origin) {
-  if (s->kind == KIND_STRING || s->kind == KIND_LISTEN) {
+  if (s->kind == KIND_AUTH) {
+    if (strcmp(value, "none") == 0 || strcmp(value, "apikey") == 0) {
+      cfg->auth = value[0] == 'n' ? AUTH_NONE : AUTH_APIKEY;
+      return 0;
+    }
+    fprintf(stderr, "msg-server: %s: invalid value '%s' (none or apikey)\n", origin, value);
+    return -1;
+  }
+  if (s->kind == KIND_STRING || s->kind == KIND_OPTIONAL_STRING || s->kind == KIND_LISTEN) {
     int rc = value[0] == '\0' ? -1 : s->kind == KIND_LISTEN ? split_listen(cfg, value) : 0;
     if (rc == -2) {
       fprintf(stderr, "msg-server: %s: out of memory\n", origin);
@@ -153,6 +177,36 @@ static int set_value(server_config *cfg, const setting *s, const char *value, co
   return 0;
 }
 
+/* 127.0.0.0/8: only this machine can connect. */
+static int is_loopback(const char *host) {
+  struct in_addr addr;
+  return inet_pton(AF_INET, host, &addr) == 1 && (ntohl(addr.s_addr) >> 24) == 127;
+}
+
+/* The settings that only make sense together. Without authentication every
+ * caller can read every account, so that is refused where other machines
+ * can connect unless the operator says, with --insecure-no-auth, that
+ * something in front (a network policy, an authenticating proxy) guards it. */
+static int check_auth(const server_config *cfg) {
+  if (cfg->auth == AUTH_APIKEY && !cfg->api_keys_file) {
+    fprintf(stderr, "msg-server: --auth apikey needs --api-keys/MSG_API_KEYS_FILE\n");
+    return -1;
+  }
+  if (cfg->auth == AUTH_NONE && cfg->api_keys_file) {
+    fprintf(stderr, "msg-server: --api-keys is set but --auth is none; use --auth apikey\n");
+    return -1;
+  }
+  if (cfg->auth == AUTH_NONE && !cfg->insecure_no_auth && !cfg->healthcheck &&
+      !is_loopback(cfg->listen_host)) {
+    fprintf(stderr,
+            "msg-server: --auth none on %s would let anyone who can connect read every "
+            "account; use --auth apikey with --api-keys, or --insecure-no-auth\n",
+            cfg->listen_host);
+    return -1;
+  }
+  return 0;
+}
+
 static const setting *find_flag(const char *name, size_t len) {
   for (size_t i = 0; i < SETTING_COUNT; i++) {
     if (strlen(settings[i].flag) == len && strncmp(settings[i].flag, name, len) == 0)
@@ -181,6 +235,10 @@ config_result msg__config_load(server_config *cfg, int argc, char **argv) {
       cfg->healthcheck = 1;
       continue;
     }
+    if (strcmp(arg, "--insecure-no-auth") == 0) {
+      cfg->insecure_no_auth = 1;
+      continue;
+    }
     if (strncmp(arg, "--", 2) != 0) {
       fprintf(stderr, "msg-server: unexpected argument '%s' (see --help)\n", arg);
       return CONFIG_EXIT_USAGE;
@@ -207,14 +265,19 @@ config_result msg__config_load(server_config *cfg, int argc, char **argv) {
       snprintf(origin, sizeof origin, "--%s", s->flag);
     } else if ((value = getenv(s->env)) != NULL) {
       snprintf(origin, sizeof origin, "%s", s->env);
-    } else {
-      value = s->default_value;
+    } else if ((value = s->default_value) != NULL) {
       snprintf(origin, sizeof origin, "--%s (default)", s->flag);
+    } else {
+      continue;
     }
     if (set_value(cfg, s, value, origin) != 0)
       return CONFIG_EXIT_USAGE;
   }
-  return CONFIG_RUN;
+  if (!cfg->insecure_no_auth) {
+    const char *env = getenv("MSG_INSECURE_NO_AUTH");
+    cfg->insecure_no_auth = env && (strcmp(env, "1") == 0 || strcmp(env, "true") == 0);
+  }
+  return check_auth(cfg) == 0 ? CONFIG_RUN : CONFIG_EXIT_USAGE;
 }
 
 void msg__config_free(server_config *cfg) {

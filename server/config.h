@@ -7,6 +7,8 @@
 
 typedef enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR } log_level;
 
+typedef enum auth_mode { AUTH_NONE = 0, AUTH_APIKEY } auth_mode;
+
 typedef struct server_config {
   const char *listen;   /* "HOST:PORT" as given */
   char *listen_host;    /* its IPv4 host ("localhost" made 127.0.0.1); owned */
@@ -22,7 +24,10 @@ typedef struct server_config {
   int drain_delay_ms;
   int pool_size; /* 0: the backend's default */
   int db_timeout_ms;
-  int healthcheck; /* --healthcheck: probe /healthz and exit */
+  auth_mode auth;
+  const char *api_keys_file; /* NULL when not set */
+  int insecure_no_auth;      /* --insecure-no-auth: allow auth none off loopback */
+  int healthcheck;           /* --healthcheck: probe /healthz and exit */
 } server_config;
 
 typedef enum config_result { CONFIG_RUN, CONFIG_EXIT_OK, CONFIG_EXIT_USAGE } config_result;

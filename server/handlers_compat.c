@@ -8,6 +8,8 @@
  */
 #include "handlers.h"
 
+#include "auth.h"
+
 #include "json.h"
 #include "metrics.h"
 #include "params.h"
@@ -41,6 +43,8 @@ void msg__compat_create(request_ctx *req) {
     bad = "body", rule = "a string or null";
   if (bad) {
     msg__problem_send(req, 422, bad, NULL, "%s must be %s", bad, rule);
+  } else if (present && msg__auth_require_account(req, account_id, "account_id") != 0) {
+    /* 403 sent; without an account_id the library names the missing field. */
   } else {
     in.account_id = account_id;
     msg_message *m;
@@ -72,6 +76,8 @@ void msg__compat_list(request_ctx *req) {
     msg__problem_send(req, 422, "account_id", NULL, "account_id must be an integer");
     return;
   }
+  if (msg__auth_require_account(req, account_id, "account_id") != 0)
+    return;
   msg_page_request page = {COMPAT_ARRAY_MAX, NULL};
   msg_page *result = NULL;
   msg_error err;
@@ -82,7 +88,9 @@ void msg__compat_list(request_ctx *req) {
 void msg__compat_search(request_ctx *req) {
   query q = {0};
   search_params sp = {.filter = MSG_FILTER_INIT};
-  if (msg__params_query(req, &q, NULL) == 0 && msg__params_search(req, &q, &sp) == 0) {
+  int64_t own_account;
+  if (msg__params_query(req, &q, NULL) == 0 && msg__params_search(req, &q, &sp) == 0 &&
+      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0) {
     msg_page_request page = {COMPAT_ARRAY_MAX, NULL};
     msg_page *result = NULL;
     msg_error err;

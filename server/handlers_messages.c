@@ -7,6 +7,8 @@
  */
 #include "handlers.h"
 
+#include "auth.h"
+
 #include "json.h"
 #include "metrics.h"
 #include "params.h"
@@ -16,13 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Reads the {account_id} path parameter; sends 422 when it is no integer. */
+/* Reads the {account_id} path parameter; sends 422 when it is no integer
+ * and 403 when the caller's key is for another account. */
 static int path_account_id(request_ctx *req, int64_t *out) {
   if (msg__params_integer(req->params[0], out) != 0) {
     msg__problem_send(req, 422, "account_id", NULL, "account_id must be an integer");
     return -1;
   }
-  return 0;
+  return msg__auth_require_account(req, *out, "account_id");
 }
 
 static int string_member(request_ctx *req, const cJSON *body, const char *name, int nullable,
@@ -102,6 +105,13 @@ void msg__messages_get(request_ctx *req) {
     msg__problem_from_store(req, rc, &err);
     return;
   }
+  if (!msg__auth_may_see(req, m->account_id)) {
+    /* Worded as the library words a missing id: another account's ids
+     * must be indistinguishable from ids that do not exist. */
+    msg__problem_send(req, 404, NULL, NULL, "no message has id %s", req->params[0]);
+    msg_message_free(m);
+    return;
+  }
   msg__http_respond_json(req, 200, msg__json_message(m), NULL);
   msg_message_free(m);
 }
@@ -113,8 +123,10 @@ void msg__messages_search(request_ctx *req) {
   query q = {0};
   search_params sp = {.filter = MSG_FILTER_INIT};
   msg_page_request page = MSG_PAGE_REQUEST_INIT;
+  int64_t own_account;
   if (msg__params_query(req, &q, allowed) == 0 && msg__params_page(req, &q, &page) == 0 &&
-      msg__params_search(req, &q, &sp) == 0) {
+      msg__params_search(req, &q, &sp) == 0 &&
+      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0) {
     msg_page *result;
     msg_error err;
     int rc = msg_message_search(&result, req->srv->store, &sp.filter, &page, &err);

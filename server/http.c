@@ -1,9 +1,16 @@
 /*
- * Headers, request bodies and responses. Responses always carry
- * Content-Length and the request id; while the server drains they also carry
+ * Headers, request bodies and responses. A request body is read only when
+ * its framing is unambiguous, up to --max-body-bytes, and by a deadline
+ * --request-timeout-ms after its first read, however slowly it arrives; a
+ * body the handler leaves unread is read within the same limits after the
+ * response, or the connection ends. Responses always carry Content-Length
+ * and the request id; while the server drains they also carry
  * "Connection: close", so keep-alive clients move to another replica before
  * this one stops accepting connections.
  */
+/* gettid() and SIGEV_THREAD_ID, for the body deadline's timer. */
+#define _GNU_SOURCE
+
 #include "http.h"
 
 #include "json.h"
@@ -11,10 +18,20 @@
 #include "problem.h"
 
 #include <openssl/rand.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The header that ends the connection after a response; responses that
+ * carry it are not followed by another request on the same connection. */
+#define CONNECTION_CLOSE "Connection: close\r\n"
+
+static int finish_body(request_ctx *req);
 
 const char *msg__http_header(const request_ctx *req, const char *name) {
   for (int i = 0; i < req->info->num_headers; i++) {
@@ -69,7 +86,9 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
                        const char *extra_headers, const char *body, size_t body_len) {
   if (req->status)
     return;
-  int draining = atomic_load(&req->srv->draining);
+  int says_close = extra_headers && strstr(extra_headers, CONNECTION_CLOSE) != NULL;
+  int closing = says_close || atomic_load(&req->srv->draining);
+  const char *close_header = closing && !says_close ? CONNECTION_CLOSE : "";
   const char *method = req->info->request_method;
   int n = mg_printf(req->conn,
                     "HTTP/1.1 %d %s\r\n"
@@ -80,18 +99,33 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
                     "X-Content-Type-Options: nosniff\r\n"
                     "%s%s\r\n",
                     status, msg__problem_title(status), content_type, body_len, req->request_id,
-                    draining ? "Connection: close\r\n" : "", extra_headers ? extra_headers : "");
+                    close_header, extra_headers ? extra_headers : "");
   if (n > 0 && body_len > 0 && !(method && strcmp(method, "HEAD") == 0))
     mg_write(req->conn, body, body_len);
-#ifdef MSG_HAVE_MG_DISABLE_KEEP_ALIVE
-  if (draining)
-    mg_disable_keep_alive(req->conn);
-#endif
   req->status = status;
   req->bytes_sent = body_len;
+  /* civetweb reads and throws away whatever the handler left of the body
+   * before it serves the next request on the connection, one mg_read at a
+   * time with no bound on the size and none on the time but the request
+   * timeout per read. The rest is read here within both limits instead, or
+   * the connection ends. */
+  if (!closing && finish_body(req) != 0)
+    closing = 1;
+#ifdef MSG_HAVE_MG_DISABLE_KEEP_ALIVE
+  if (closing)
+    mg_disable_keep_alive(req->conn);
+#endif
 }
 
 void msg__http_respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers) {
+  /* The message and page shapes arrive as one raw item holding finished
+   * JSON (json.h): sent as it is, without printing it into a new buffer. */
+  if (cJSON_IsRaw(json) && json->valuestring) {
+    msg__http_respond(req, status, "application/json", extra_headers, json->valuestring,
+                      strlen(json->valuestring));
+    cJSON_Delete(json);
+    return;
+  }
   char *text = json ? cJSON_PrintUnformatted(json) : NULL;
   cJSON_Delete(json);
   if (!text) {
@@ -137,55 +171,268 @@ int msg__http_is_json(const request_ctx *req, int allow_missing) {
   return 1;
 }
 
-/* Reads the whole body into a new buffer, stopping one byte past `max` so an
- * oversized chunked body is detected without being stored. Returns the
- * buffer (NUL-terminated, *len set), or NULL with *failure set: 413 too
- * large, 408 incomplete in time, 500 out of memory. */
-static char *read_body(request_ctx *req, long max, size_t *len, int *failure) {
-  long long declared = req->info->content_length;
-  *len = 0;
-  if (declared > max) {
-    *failure = 413;
-    return NULL;
-  }
-  size_t cap = declared >= 0 ? (size_t)declared + 1 : 4096;
-  char *buf = malloc(cap);
-  if (!buf) {
-    *failure = 500;
-    return NULL;
-  }
-  for (;;) {
-    if (*len + 1 >= cap) {
-      if ((long)*len > max)
-        break;
-      char *grown = realloc(buf, cap * 2);
-      if (!grown) {
-        free(buf);
-        *failure = 500;
-        return NULL;
-      }
-      buf = grown;
-      cap *= 2;
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* How the request says its body is delimited (RFC 9112 section 6). */
+typedef enum framing { FRAMING_NONE, FRAMING_LENGTH, FRAMING_CHUNKED, FRAMING_BAD } framing;
+
+/* civetweb takes the first Content-Length and reads any number its strtoll
+ * accepts ("2abc", "+2", "2, 5"), and prefers Transfer-Encoding when both
+ * are present; those are the ambiguities request smuggling relies on, so a
+ * body is only read when every Content-Length is the same run of digits
+ * and no Transfer-Encoding comes with it. (civetweb itself refuses a
+ * Transfer-Encoding other than chunked, and a Content-Length it cannot read
+ * at all.) */
+static framing body_framing(const request_ctx *req) {
+  const char *length = NULL, *coding = NULL;
+  for (int i = 0; i < req->info->num_headers; i++) {
+    const char *name = req->info->http_headers[i].name;
+    const char *value = req->info->http_headers[i].value;
+    if (strcasecmp(name, "Transfer-Encoding") == 0) {
+      coding = value;
+    } else if (strcasecmp(name, "Content-Length") == 0) {
+      size_t digits = strspn(value, "0123456789");
+      if (digits == 0 || value[digits + strspn(value + digits, " \t")] != '\0')
+        return FRAMING_BAD;
+      if (length && (strncmp(length, value, digits) != 0 || strspn(length, "0123456789") != digits))
+        return FRAMING_BAD;
+      length = value;
     }
-    /* civetweb returns 0 at the end of the body and also when the request
-     * timeout passes first; a short body tells the two apart below. */
-    int n = mg_read(req->conn, buf + *len, cap - *len - 1);
-    if (n <= 0)
+  }
+  if (coding && length)
+    return FRAMING_BAD;
+  if (coding)
+    return strcasecmp(coding, "identity") == 0 ? FRAMING_NONE : FRAMING_CHUNKED;
+  return length && req->info->content_length > 0 ? FRAMING_LENGTH : FRAMING_NONE;
+}
+
+int msg__http_check_framing(request_ctx *req) {
+  if (body_framing(req) != FRAMING_BAD)
+    return 0;
+  msg__problem_send(req, 400, NULL, CONNECTION_CLOSE,
+                    "the body must be framed by one Content-Length of digits or by "
+                    "Transfer-Encoding: chunked, not both");
+  return -1;
+}
+
+int msg__http_check_host(request_ctx *req) {
+  int hosts = 0;
+  for (int i = 0; i < req->info->num_headers; i++)
+    hosts += strcasecmp(req->info->http_headers[i].name, "Host") == 0;
+  int http11 = req->info->http_version && strcmp(req->info->http_version, "1.1") == 0;
+  if (hosts > 1 || (http11 && hosts == 0)) {
+    msg__problem_send(req, 400, NULL, CONNECTION_CLOSE,
+                      "an HTTP/1.1 request needs exactly one Host header");
+    return -1;
+  }
+  return 0;
+}
+
+typedef enum body_result {
+  BODY_OK,
+  BODY_TOO_LARGE, /* 413 */
+  BODY_TIMEOUT,   /* 408: not complete within the request timeout */
+  BODY_MALFORMED, /* 400: invalid chunked encoding, or the client closed early */
+  BODY_NOMEM      /* 500 */
+} body_result;
+
+/*
+ * The deadline for a body. civetweb's mg_read returns only once it has
+ * every byte asked for, waiting up to a request timeout for each next one,
+ * so on its own a client sending a byte a second holds the worker for as
+ * many seconds as bytes were asked for. A timer of the worker thread's own
+ * sends it DEADLINE_SIGNAL at the deadline, and every DEADLINE_REPEAT_MS
+ * after in case one lands just before the wait starts; the handler does
+ * nothing, but the signal makes the poll() inside mg_read fail with EINTR,
+ * and mg_read returns what it has. Where no such timer can be made (no
+ * SIGEV_THREAD_ID, or timer_create fails) the body is read one byte per
+ * mg_read instead, which bounds each wait to one request timeout but costs
+ * about 100 ns a byte.
+ */
+#define DEADLINE_SIGNAL SIGRTMIN
+#define DEADLINE_REPEAT_MS 20
+
+#ifdef SIGEV_THREAD_ID
+static pthread_once_t deadline_once = PTHREAD_ONCE_INIT;
+static pthread_key_t deadline_key; /* this thread's timer_t, freed at thread exit */
+static int deadline_ready;
+
+static void deadline_interrupt(int sig) {
+  (void)sig;
+}
+
+static void deadline_timer_free(void *timer) {
+  timer_delete(*(timer_t *)timer);
+  free(timer);
+}
+
+static void deadline_setup(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = deadline_interrupt;
+  sigemptyset(&sa.sa_mask);
+  /* No SA_RESTART: the wait must fail rather than resume. */
+  deadline_ready = sigaction(DEADLINE_SIGNAL, &sa, NULL) == 0 &&
+                   pthread_key_create(&deadline_key, deadline_timer_free) == 0;
+}
+
+/* This thread's timer, made on first use; NULL when there can be none. */
+static timer_t *deadline_timer(void) {
+  pthread_once(&deadline_once, deadline_setup);
+  if (!deadline_ready)
+    return NULL;
+  timer_t *timer = pthread_getspecific(deadline_key);
+  if (timer)
+    return timer;
+  /* The signal must reach this thread even if start-up blocked it for all. */
+  sigset_t deadline_only;
+  sigemptyset(&deadline_only);
+  sigaddset(&deadline_only, DEADLINE_SIGNAL);
+  if (pthread_sigmask(SIG_UNBLOCK, &deadline_only, NULL) != 0)
+    return NULL;
+  timer = malloc(sizeof *timer);
+  if (!timer)
+    return NULL;
+  struct sigevent ev;
+  memset(&ev, 0, sizeof ev);
+  ev.sigev_notify = SIGEV_THREAD_ID;
+  ev.sigev_signo = DEADLINE_SIGNAL;
+  ev._sigev_un._tid = gettid(); /* glibc has no public name for it */
+  if (timer_create(CLOCK_MONOTONIC, &ev, timer) != 0) {
+    free(timer);
+    return NULL;
+  }
+  if (pthread_setspecific(deadline_key, timer) != 0) {
+    deadline_timer_free(timer);
+    return NULL;
+  }
+  return timer;
+}
+#else
+static timer_t *deadline_timer(void) {
+  return NULL;
+}
+#endif
+
+/* Starts (ms > 0) or stops (ms == 0) `timer`; 0 on success. */
+static int deadline_set(timer_t *timer, long ms) {
+  struct itimerspec when;
+  memset(&when, 0, sizeof when);
+  if (ms > 0) {
+    when.it_value.tv_sec = ms / 1000;
+    when.it_value.tv_nsec = (ms % 1000) * 1000000L;
+    when.it_interval.tv_nsec = DEADLINE_REPEAT_MS * 1000000L;
+  }
+  return timer_settime(*timer, 0, &when, NULL);
+}
+
+/*
+ * Reads the body, keeping it in a new NUL-terminated buffer (*out, *len)
+ * when `out` is not NULL and discarding it otherwise. At most `max` bytes
+ * are accepted, and the whole body must arrive within the request timeout
+ * from the first read (see DEADLINE_SIGNAL).
+ */
+static body_result read_body(request_ctx *req, long max, char **out, size_t *len) {
+  long timeout_ms = req->srv->config->request_timeout_ms;
+  long long deadline = now_ms() + timeout_ms;
+  long long declared = req->info->content_length;
+  if (out) {
+    *out = NULL;
+    *len = 0;
+  }
+  if (declared > max)
+    return BODY_TOO_LARGE;
+  timer_t *timer = deadline_timer();
+  int armed = timer && deadline_set(timer, timeout_ms) == 0;
+  char scratch[4096]; /* where a discarded body goes; reads never exceed it */
+  char *buf = NULL;
+  size_t cap = 0, got = 0;
+  body_result result = BODY_OK;
+  for (;;) {
+    if (now_ms() >= deadline) {
+      result = BODY_TIMEOUT;
       break;
-    *len += (size_t)n;
+    }
+    char *into = scratch;
+    size_t room = sizeof scratch;
+    if (out) {
+      if (cap - got < 2) {
+        size_t grown_cap = cap ? cap * 2 : declared >= 0 ? (size_t)declared + 2 : 4096;
+        char *grown = realloc(buf, grown_cap);
+        if (!grown) {
+          result = BODY_NOMEM;
+          break;
+        }
+        buf = grown;
+        cap = grown_cap;
+      }
+      into = buf + got;
+      room = cap - got - 1;
+    }
+    /* One byte past the limit is enough to know it is passed. */
+    if (room > (size_t)max - got + 1)
+      room = (size_t)max - got + 1;
+    int n = mg_read(req->conn, into, armed ? room : 1);
+    if (n == 0) {
+      /* The end of the body, or a whole request timeout without a byte
+       * (which cannot end before the deadline). When draining, the handler
+       * may have read part of the body, so only the clock tells. */
+      if (now_ms() >= deadline || (out && declared >= 0 && (long long)got < declared))
+        result = BODY_TIMEOUT;
+      break;
+    }
+    if (n < 0) {
+      /* Interrupted at the deadline; or a chunked body that is malformed
+       * or cut short, or a client that closed the connection. */
+      result = now_ms() >= deadline ? BODY_TIMEOUT : BODY_MALFORMED;
+      break;
+    }
+    got += (size_t)n;
+    if ((long)got > max) {
+      result = BODY_TOO_LARGE;
+      break;
+    }
+    if (out && declared >= 0 && (long long)got == declared)
+      break;
   }
-  if ((long)*len > max) {
+  if (armed)
+    deadline_set(timer, 0);
+  if (result != BODY_OK || !out) {
     free(buf);
-    *failure = 413;
-    return NULL;
+    return result;
   }
-  if (declared >= 0 && (long long)*len < declared) {
-    free(buf);
-    *failure = 408;
-    return NULL;
-  }
-  buf[*len] = '\0';
-  return buf;
+  if (!buf && !(buf = malloc(1)))
+    return BODY_NOMEM;
+  buf[got] = '\0';
+  *out = buf;
+  *len = got;
+  return BODY_OK;
+}
+
+/* Reads what is left of the request body: 0 when it is complete, so that
+ * the connection can serve the next request; -1 when it is not, or when it
+ * is framed ambiguously. */
+static int finish_body(request_ctx *req) {
+  framing f = body_framing(req);
+  if (f == FRAMING_NONE)
+    return 0;
+  if (f == FRAMING_BAD)
+    return -1;
+  /* Usually the handler has read it all and this returns 0 at once; one
+   * byte waits at most one request timeout (then 0 too, but late), so no
+   * timer is needed to see. */
+  long long start = now_ms();
+  char byte;
+  int n = mg_read(req->conn, &byte, 1);
+  if (n == 0)
+    return now_ms() - start < req->srv->config->request_timeout_ms ? 0 : -1;
+  if (n < 0)
+    return -1;
+  return read_body(req, req->srv->config->max_body_bytes, NULL, NULL) == BODY_OK ? 0 : -1;
 }
 
 cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type) {
@@ -194,20 +441,28 @@ cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type) {
     return NULL;
   }
   long max = req->srv->config->max_body_bytes;
+  if (msg__http_check_framing(req) != 0)
+    return NULL;
+  char *buf;
   size_t len;
-  int failure = 0;
-  char *buf = read_body(req, max, &len, &failure);
-  if (!buf) {
-    if (failure == 413)
-      msg__problem_send(req, 413, NULL, "Connection: close\r\n",
-                        "the request body must be at most %ld bytes", max);
-    else if (failure == 408)
-      msg__problem_send(req, 408, NULL, "Connection: close\r\n",
-                        "the request body was not received in time");
-    else {
-      msg__http_set_cause(req, "out of memory while reading the request body");
-      msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
-    }
+  switch (read_body(req, max, &buf, &len)) {
+  case BODY_OK:
+    break;
+  case BODY_TOO_LARGE:
+    msg__problem_send(req, 413, NULL, CONNECTION_CLOSE,
+                      "the request body must be at most %ld bytes", max);
+    return NULL;
+  case BODY_TIMEOUT:
+    msg__problem_send(req, 408, NULL, CONNECTION_CLOSE,
+                      "the request body was not received in time");
+    return NULL;
+  case BODY_MALFORMED:
+    msg__problem_send(req, 400, NULL, CONNECTION_CLOSE,
+                      "the request body ended early or its chunked encoding is invalid");
+    return NULL;
+  case BODY_NOMEM:
+    msg__http_set_cause(req, "out of memory while reading the request body");
+    msg__problem_send(req, 500, NULL, CONNECTION_CLOSE, "the server ran out of memory");
     return NULL;
   }
   json_parse_error perr;

@@ -14,6 +14,7 @@
 #include <msg/msg.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* What every request can reach. One per process. */
 typedef struct server {
@@ -24,6 +25,16 @@ typedef struct server {
 
 #define ROUTE_PARAMS_MAX 2
 #define REQUEST_ID_MAX 64
+#define PRINCIPAL_LABEL_MAX 64
+
+/* Who is calling, as msg__auth_authenticate found out. */
+typedef struct principal {
+  int scoped;         /* only `account_id` may be acted on (an account key) */
+  int64_t account_id; /* when scoped */
+  /* For the access log: the key's label, or "account:N" / "operator" when it
+   * has none; "" without authentication. Never the token. */
+  char label[PRINCIPAL_LABEL_MAX + 24];
+} principal;
 
 /*
  * One request, filled by msg__routes_dispatch before the handler runs: the
@@ -43,6 +54,7 @@ typedef struct request_ctx {
   int status;                          /* sent status; 0 until a response is sent */
   size_t bytes_sent;                   /* body bytes */
   char *cause;                         /* why a 5xx/503 happened, for the log; owned */
+  principal who;                       /* unscoped unless a key says otherwise */
 } request_ctx;
 
 /* Sets req->request_id: the client's X-Request-Id when it is a short token
@@ -64,6 +76,17 @@ void msg__http_respond_json(request_ctx *req, int status, cJSON *json, const cha
 
 /* Keeps the first cause of a failure for the access log (copied). */
 void msg__http_set_cause(request_ctx *req, const char *cause);
+
+/* Refuses (400, closing the connection) a request whose body framing is
+ * ambiguous: a Content-Length that is not one run of digits, several that
+ * differ, or one beside Transfer-Encoding (the ground of request
+ * smuggling). Checked for every request, whether or not its route reads a
+ * body. 0 to go on, -1 when the response has been sent. */
+int msg__http_check_framing(request_ctx *req);
+
+/* Refuses (400) a request with several Host headers, or an HTTP/1.1 one
+ * with none (RFC 9112 section 3.2). 0 to go on, -1 when answered. */
+int msg__http_check_host(request_ctx *req);
 
 /* Content-Type check for request bodies: application/json, optionally with
  * charset=utf-8. `allow_missing` accepts a request without the header (the

@@ -43,14 +43,19 @@ int msg__json_get_integer(const cJSON *obj, const char *name, int64_t *out, int 
 /* The first member of `obj` whose name is not in `allowed` (NULL-ended). */
 const char *msg__json_unknown_member(const cJSON *obj, const char *const *allowed);
 
-/* {"message_id","account_id","sender_number","receiver_number","body","created_at"},
- * or NULL when out of memory. */
+/*
+ * Response bodies. Each returns one raw cJSON item holding the finished JSON
+ * text (print it, e.g. with cJSON_PrintUnformatted, and delete it; it has no
+ * members to add to), or NULL when out of memory.
+ */
+
+/* {"message_id","account_id","sender_number","receiver_number","body","created_at"}. */
 cJSON *msg__json_message(const msg_message *m);
 
-/* A bare array of the page's messages, or NULL when out of memory. */
+/* A bare array of the page's messages. */
 cJSON *msg__json_message_array(const msg_page *page);
 
-/* {"data":[...],"next_cursor":...}, or NULL when out of memory. */
+/* {"data":[...],"next_cursor":...}. */
 cJSON *msg__json_page(const msg_page *page);
 
 #endif

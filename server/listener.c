@@ -7,7 +7,9 @@
  * control character before the end of the headers. Clients are owed 408 for
  * the first and 431 for the second (RFC 9110, RFC 6585). The time the
  * connection has waited tells a timeout apart; the rest is answered 431,
- * whose detail names both remaining causes.
+ * whose detail names both remaining causes. civetweb's 411 for a
+ * Content-Length it cannot read is a 400 (RFC 9112 section 6.3), and its
+ * 505 is kept only for a well-formed version other than 1.0 and 1.1.
  */
 #include "listener.h"
 
@@ -80,6 +82,16 @@ static char *printable_copy(const char *text) {
   return copy;
 }
 
+/* Is the request's version "DIGIT.DIGIT" (RFC 9112 section 2.3)? civetweb
+ * answers 505 to any version but 1.0 and 1.1, also to "HTTP/1.x"; only a
+ * version that is well formed is one the server does not support, the rest
+ * is a malformed request line (400). */
+static int well_formed_version(const struct mg_request_info *info) {
+  const char *v = info ? info->http_version : NULL;
+  return v && v[0] >= '0' && v[0] <= '9' && v[1] == '.' && v[2] >= '0' && v[2] <= '9' &&
+         v[3] == '\0';
+}
+
 static int on_http_error(struct mg_connection *conn, int status, const char *errmsg) {
   struct timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
@@ -97,9 +109,15 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
                       "the request line and headers must be at most %d bytes of text "
                       "without control characters",
                       cfg->max_header_bytes);
-  else if (status == 505)
+  else if (status == 505 && well_formed_version(req.info))
     msg__problem_send(&req, 505, NULL, "Connection: close\r\n",
                       "only HTTP/1.0 and HTTP/1.1 are served");
+  else if (status == 505)
+    msg__problem_send(&req, 400, NULL, "Connection: close\r\n",
+                      "the request line must end in a version such as HTTP/1.1");
+  else if (status == 411)
+    msg__problem_send(&req, 400, NULL, "Connection: close\r\n",
+                      "Content-Length must be a number of bytes");
   else if (status >= 500)
     msg__problem_send(&req, 500, NULL, "Connection: close\r\n", "the request failed");
   else

@@ -14,11 +14,17 @@
  *   4. mg_stop closes the listener and joins the workers, the store is
  *      closed, and the exit status is 0.
  * A second signal during step 2 skips the rest of the delay.
+ *
+ * SIGHUP reloads the API keys file; so does a change to the file, looked
+ * for every KEYS_POLL_MS (a Kubernetes Secret volume changes with no
+ * signal).
  */
+#include "auth.h"
 #include "config.h"
 #include "healthcheck.h"
 #include "http.h"
 #include "json.h"
+#include "keygen.h"
 #include "listener.h"
 #include "log.h"
 #include "routes.h"
@@ -43,6 +49,7 @@
  * handed to a worker is only counted once a worker takes it. */
 #define DRAIN_POLL_MS 10
 #define DRAIN_IDLE_POLLS 3
+#define KEYS_POLL_MS 5000
 
 static int open_store(msg_store **store, const server_config *cfg) {
   msg_store_options opts = MSG_STORE_OPTIONS_INIT;
@@ -155,6 +162,23 @@ static int wait_idle(const server_config *cfg) {
   return msg__listener_open_connections();
 }
 
+/* Serves until SIGTERM or SIGINT, which it returns; reloads the keys on
+ * SIGHUP and when the file changes. */
+static int wait_for_stop(const sigset_t *signals) {
+  sigset_t with_hup = *signals;
+  sigaddset(&with_hup, SIGHUP);
+  const struct timespec poll = {KEYS_POLL_MS / 1000, (KEYS_POLL_MS % 1000) * 1000000L};
+  for (;;) {
+    int sig = sigtimedwait(&with_hup, NULL, &poll);
+    if (sig == SIGHUP)
+      msg__auth_reload("SIGHUP");
+    else if (sig < 0)
+      msg__auth_poll();
+    else
+      return sig;
+  }
+}
+
 static int serve(server *srv, const sigset_t *signals) {
   const server_config *cfg = srv->config;
   struct mg_context *ctx = start_http(srv, cfg);
@@ -162,9 +186,7 @@ static int serve(server *srv, const sigset_t *signals) {
     return 1;
   log_listening(ctx, cfg, srv->store);
 
-  int sig = 0;
-  while (sigwait(signals, &sig) != 0)
-    continue;
+  int sig = wait_for_stop(signals);
   atomic_store(&srv->draining, 1);
   cJSON *f = cJSON_CreateObject();
   if (f) {
@@ -186,11 +208,15 @@ static int serve(server *srv, const sigset_t *signals) {
 }
 
 int main(int argc, char **argv) {
-  sigset_t signals;
+  if (argc > 1 && strcmp(argv[1], "keygen") == 0)
+    return msg__keygen_main(argc - 2, argv + 2);
+  sigset_t signals, blocked;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, NULL);
+  blocked = signals;
+  sigaddset(&blocked, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &blocked, NULL);
   signal(SIGPIPE, SIG_IGN);
 
   server_config cfg;
@@ -205,17 +231,26 @@ int main(int argc, char **argv) {
     return rc;
   }
   msg__log_set_level(cfg.log_level);
+  if (cfg.auth == AUTH_NONE && cfg.insecure_no_auth)
+    msg__log_message(LOG_WARN, "authentication is off: anyone who can connect can read and "
+                     "write every account", "listen", cfg.listen);
+  int rc = msg__auth_start(&cfg);
+  if (rc != 0) {
+    msg__config_free(&cfg);
+    return rc;
+  }
   msg__json_init();
   mg_init_library(0);
 
   server srv = {.config = &cfg};
-  int rc = open_store(&srv.store, &cfg);
+  rc = open_store(&srv.store, &cfg);
   if (rc == 0) {
     rc = serve(&srv, &signals);
     msg_store_close(srv.store);
     msg__log_message(LOG_INFO, rc == 0 ? "stopped" : "failed to start", NULL, NULL);
   }
   mg_exit_library();
+  msg__auth_stop();
   msg__config_free(&cfg);
   return rc;
 }

@@ -49,87 +49,105 @@ int msg__params_query(request_ctx *req, query *q, const char *const *allowed) {
   return 0;
 }
 
-/* The value of a parameter that may appear once, or NULL. Sends 400 and
- * sets *failed when it is repeated. */
-static const char *single(request_ctx *req, const query *q, const char *key, int *failed) {
+void msg__params_problem_send(request_ctx *req, const params_problem *p) {
+  switch (p->kind) {
+  case PARAMS_REPEATED:
+    msg__problem_send(req, 400, p->field, NULL, "the query parameter '%s' must be given once",
+                      p->field);
+    return;
+  case PARAMS_BAD_LIMIT:
+    msg__problem_send(req, 422, p->field, NULL, "limit must be an integer from %d to %d",
+                      MSG_LIMIT_MIN, MSG_LIMIT_MAX);
+    return;
+  case PARAMS_BAD_INTEGER:
+    msg__problem_send(req, 422, p->field, NULL, "%s must be an integer", p->field);
+    return;
+  case PARAMS_BAD_TIME:
+    msg__problem_send(req, 422, p->field, NULL,
+                      "%s must be an RFC 3339 date-time such as 2026-11-28T22:05:26Z", p->field);
+    return;
+  case PARAMS_NOMEM:
+    break;
+  }
+  msg__http_set_cause(req, "out of memory while reading the query");
+  msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
+}
+
+static int problem(params_problem *p, params_problem_kind kind, const char *field) {
+  *p = (params_problem){kind, field};
+  return -1;
+}
+
+/* The value of a parameter that may appear once, or NULL. Records the
+ * first repeated one in *p and sets *failed. */
+static const char *single(const query *q, const char *key, params_problem *p, int *failed) {
   int repeated;
   const char *v = msg__query_single(q, key, &repeated);
   if (repeated && !*failed) {
-    msg__problem_send(req, 400, key, NULL, "the query parameter '%s' must be given once", key);
+    problem(p, PARAMS_REPEATED, key);
     *failed = 1;
   }
   return v;
 }
 
-int msg__params_page(request_ctx *req, const query *q, msg_page_request *page) {
+int msg__params_page_read(const query *q, msg_page_request *page, params_problem *p) {
   int failed = 0;
-  const char *limit = single(req, q, "limit", &failed);
-  const char *cursor = single(req, q, "cursor", &failed);
+  const char *limit = single(q, "limit", p, &failed);
+  const char *cursor = single(q, "cursor", p, &failed);
   if (failed)
     return -1;
-  if (limit && msg__params_integer(limit, &page->limit) != 0) {
-    msg__problem_send(req, 422, "limit", NULL, "limit must be an integer from %d to %d",
-                      MSG_LIMIT_MIN, MSG_LIMIT_MAX);
-    return -1;
-  }
+  if (limit && msg__params_integer(limit, &page->limit) != 0)
+    return problem(p, PARAMS_BAD_LIMIT, "limit");
   page->cursor = cursor;
   return 0;
 }
 
-/* Collects every value of a multi-valued parameter. */
-static int strings(request_ctx *req, query *q, const char *key, const char ***values,
-                   size_t *count) {
-  if (msg__query_multi(q, key, values, count) != QUERY_OK) {
-    msg__http_set_cause(req, "out of memory while reading the query");
-    msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
+int msg__params_page(request_ctx *req, const query *q, msg_page_request *page) {
+  params_problem p;
+  if (msg__params_page_read(q, page, &p) != 0) {
+    msg__params_problem_send(req, &p);
     return -1;
   }
   return 0;
 }
 
-static int time_bound(request_ctx *req, const char *text, const char *field, bool *has,
-                      int64_t *out) {
+static int time_bound(const char *text, const char *field, bool *has, int64_t *out,
+                      params_problem *p) {
   if (!text)
     return 0;
-  if (msg_time_parse(out, text, NULL) != MSG_OK) {
-    msg__problem_send(req, 422, field, NULL,
-                      "%s must be an RFC 3339 date-time such as 2026-11-28T22:05:26Z", field);
-    return -1;
-  }
+  if (msg_time_parse(out, text, NULL) != MSG_OK)
+    return problem(p, PARAMS_BAD_TIME, field);
   *has = true;
   return 0;
 }
 
-int msg__params_search(request_ctx *req, query *q, search_params *out) {
+int msg__params_search_read(query *q, search_params *out, params_problem *p) {
   *out = (search_params){.filter = MSG_FILTER_INIT};
   msg_filter *f = &out->filter;
   int failed = 0;
-  const char *after = single(req, q, "created_after", &failed);
-  const char *before = single(req, q, "created_before", &failed);
-  f->q = single(req, q, "q", &failed);
+  const char *after = single(q, "created_after", p, &failed);
+  const char *before = single(q, "created_before", p, &failed);
+  f->q = single(q, "q", p, &failed);
   if (failed)
     return -1;
-  if (time_bound(req, after, "created_after", &f->has_created_after, &f->created_after) ||
-      time_bound(req, before, "created_before", &f->has_created_before, &f->created_before))
+  if (time_bound(after, "created_after", &f->has_created_after, &f->created_after, p) ||
+      time_bound(before, "created_before", &f->has_created_before, &f->created_before, p))
     return -1;
 
   const char **ids;
   size_t n;
-  if (strings(req, q, "account_id", &ids, &n))
-    return -1;
+  if (msg__query_multi(q, "account_id", &ids, &n) != QUERY_OK)
+    return problem(p, PARAMS_NOMEM, NULL);
   if (n > 0) {
     out->account_ids = malloc(n * sizeof *out->account_ids);
     if (!out->account_ids) {
       free(ids);
-      msg__http_set_cause(req, "out of memory while reading the query");
-      msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
-      return -1;
+      return problem(p, PARAMS_NOMEM, NULL);
     }
     for (size_t i = 0; i < n; i++) {
       if (msg__params_integer(ids[i], &out->account_ids[i]) != 0) {
         free(ids);
-        msg__problem_send(req, 422, "account_id", NULL, "account_id must be an integer");
-        return -1;
+        return problem(p, PARAMS_BAD_INTEGER, "account_id");
       }
     }
   }
@@ -137,13 +155,24 @@ int msg__params_search(request_ctx *req, query *q, search_params *out) {
   f->account_ids = out->account_ids;
   f->account_id_count = n;
 
-  if (strings(req, q, "message_id", &out->message_ids, &f->message_id_count) ||
-      strings(req, q, "sender_number", &out->sender_numbers, &f->sender_number_count) ||
-      strings(req, q, "receiver_number", &out->receiver_numbers, &f->receiver_number_count))
-    return -1;
+  if (msg__query_multi(q, "message_id", &out->message_ids, &f->message_id_count) != QUERY_OK ||
+      msg__query_multi(q, "sender_number", &out->sender_numbers, &f->sender_number_count) !=
+          QUERY_OK ||
+      msg__query_multi(q, "receiver_number", &out->receiver_numbers, &f->receiver_number_count) !=
+          QUERY_OK)
+    return problem(p, PARAMS_NOMEM, NULL);
   f->message_ids = out->message_ids;
   f->sender_numbers = out->sender_numbers;
   f->receiver_numbers = out->receiver_numbers;
+  return 0;
+}
+
+int msg__params_search(request_ctx *req, query *q, search_params *out) {
+  params_problem p;
+  if (msg__params_search_read(q, out, &p) != 0) {
+    msg__params_problem_send(req, &p);
+    return -1;
+  }
   return 0;
 }
 

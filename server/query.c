@@ -1,9 +1,9 @@
 /*
  * Query string parsing. Percent-escapes must be complete and hexadecimal and
- * may not decode to NUL, and the result must be UTF-8; '+' means space (HTML form encoding, which
- * curl's
- * --data-urlencode and browsers produce). The number of parameters is bounded
- * so a long URI cannot make the server allocate without limit.
+ * may not decode to NUL, and the result must be UTF-8; '+' means space (HTML
+ * form encoding, which curl's --data-urlencode and browsers produce). The
+ * number of parameters is bounded so a long URI cannot make the server
+ * allocate without limit.
  */
 #include "query.h"
 

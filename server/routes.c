@@ -2,11 +2,13 @@
  * Dispatch. Every request passes through msg__routes_dispatch, which fills
  * its request_ctx (request id, route template, decoded path parameters),
  * runs the handler and then writes the access log line and the metrics.
- * Per-request policy that the next features need, authentication and
- * account scoping, belongs in prepare(), before any handler runs.
+ * Per-request policy runs here, before any handler: the header count limit
+ * and, for the /v1 routes, authentication (auth.h). Handlers then scope
+ * every account they touch with the caller found here.
  */
 #include "routes.h"
 
+#include "auth.h"
 #include "handlers.h"
 #include "http.h"
 #include "listener.h"
@@ -14,6 +16,7 @@
 #include "metrics.h"
 #include "problem.h"
 #include "query.h"
+#include "route_match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,44 +51,33 @@ static const route routes[] = {
 
 #define ROUTE_COUNT (sizeof routes / sizeof routes[0])
 
-typedef enum match_result { MATCH_NO, MATCH_YES, MATCH_BAD_ESCAPE, MATCH_NOMEM } match_result;
-
-static void free_params(request_ctx *req) {
-  for (size_t i = 0; i < ROUTE_PARAMS_MAX; i++) {
-    free(req->params[i]);
-    req->params[i] = NULL;
-  }
-}
-
-/* Matches the raw `path` against `template` segment by segment; "{name}"
- * matches one non-empty segment, percent-decoded into req->params. */
-static match_result match(const char *template, const char *path, request_ctx *req) {
-  size_t param = 0;
-  const char *t = template, *p = path;
-  free_params(req);
-  while (*t && *p) {
-    if (*t == '{') {
-      size_t len = strcspn(p, "/");
-      if (len == 0 || param >= ROUTE_PARAMS_MAX)
-        return MATCH_NO;
-      const char *error;
-      int nomem = 0;
-      req->params[param] = msg__query_decode(p, len, 0, &error, &nomem);
-      if (!req->params[param])
-        return nomem ? MATCH_NOMEM : MATCH_BAD_ESCAPE;
-      param++;
-      t = strchr(t, '}') + 1;
-      p += len;
-    } else if (*t++ != *p++) {
-      return MATCH_NO;
-    }
-  }
-  return *t == '\0' && *p == '\0' ? MATCH_YES : MATCH_NO;
-}
-
-/* Fills what every handler relies on before it runs. */
-static void prepare(request_ctx *req) {
+/* Fills what every handler relies on before it runs; 0 to go on, -1 when
+ * the request has been answered. */
+static int prepare(request_ctx *req) {
   msg__http_assign_request_id(req);
+  /* civetweb keeps the first MG_MAX_HEADERS header lines and drops the rest
+   * unseen, so a request that fills the table may have had more (a header
+   * the client relied on could be among the lost): it is refused. */
+  if (req->info->num_headers >= MG_MAX_HEADERS) {
+    msg__problem_send(req, 431, NULL, NULL, "a request may carry at most %d header lines",
+                      MG_MAX_HEADERS - 1);
+    return -1;
+  }
+  if (msg__http_check_host(req) != 0 || msg__http_check_framing(req) != 0)
+    return -1;
+  return 0;
+}
+
+/* Authenticates a request to a /v1 path once, whichever answer (handler,
+ * 404, 405, 400) it gets, so that an unauthenticated caller learns nothing
+ * about the API but that it needs a key. 0 to go on. */
+static int authenticate_once(request_ctx *req, int *done) {
+  if (*done)
+    return 0;
+  *done = 1;
+  if (!msg__auth_required(req->info->local_uri_raw))
+    return 0;
+  return msg__auth_authenticate(req);
 }
 
 static void dispatch(request_ctx *req) {
@@ -93,16 +85,20 @@ static void dispatch(request_ctx *req) {
   const char *path = req->info->local_uri_raw;
   const route *allowed[ROUTE_COUNT];
   size_t allowed_count = 0;
+  int authenticated = 0;
   for (size_t i = 0; path && i < ROUTE_COUNT; i++) {
-    match_result m = match(routes[i].template, path, req);
-    if (m == MATCH_NO)
+    route_match_result m =
+        msg__route_match(routes[i].template, path, req->params, ROUTE_PARAMS_MAX);
+    if (m == ROUTE_MATCH_NO)
       continue;
     req->route = routes[i].template;
-    if (m == MATCH_BAD_ESCAPE) {
+    if (authenticate_once(req, &authenticated) != 0)
+      return;
+    if (m == ROUTE_MATCH_BAD_ESCAPE) {
       msg__problem_send(req, 400, NULL, NULL, "the path has an invalid percent-escape");
       return;
     }
-    if (m == MATCH_NOMEM) {
+    if (m == ROUTE_MATCH_NOMEM) {
       msg__http_set_cause(req, "out of memory while decoding the path");
       msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");
       return;
@@ -115,6 +111,8 @@ static void dispatch(request_ctx *req) {
   }
   if (allowed_count == 0) {
     req->route = "unmatched";
+    if (authenticate_once(req, &authenticated) != 0)
+      return;
     msg__problem_send(req, 404, NULL, NULL, "no such resource");
     return;
   }
@@ -145,6 +143,8 @@ static void log_request(const request_ctx *req, double elapsed) {
     cJSON_AddNumberToObject(f, "duration_ms", elapsed * 1000.0);
     cJSON_AddNumberToObject(f, "bytes", (double)req->bytes_sent);
     cJSON_AddStringToObject(f, "remote_addr", req->info->remote_addr);
+    if (req->who.label[0])
+      cJSON_AddStringToObject(f, "key", req->who.label);
     if (req->cause)
       cJSON_AddStringToObject(f, "error", req->cause);
   }
@@ -156,8 +156,8 @@ int msg__routes_dispatch(struct mg_connection *conn, void *cbdata) {
   clock_gettime(CLOCK_MONOTONIC, &start);
   request_ctx req = {
       .srv = cbdata, .conn = conn, .info = mg_get_request_info(conn), .route = "unmatched"};
-  prepare(&req);
-  dispatch(&req);
+  if (prepare(&req) == 0)
+    dispatch(&req);
   if (!req.status) {
     msg__http_set_cause(&req, "the handler sent no response");
     msg__problem_send(&req, 500, NULL, NULL, "the request failed");
@@ -166,7 +166,7 @@ int msg__routes_dispatch(struct mg_connection *conn, void *cbdata) {
   msg__metrics_observe_request(req.info->request_method, req.route, req.status, elapsed);
   log_request(&req, elapsed);
   msg__listener_request_done(conn);
-  free_params(&req);
+  msg__route_match_free(req.params, ROUTE_PARAMS_MAX);
   free(req.cause);
   return req.status;
 }

@@ -85,6 +85,7 @@ start_container() {
     --network host --read-only --read-only-tmpfs=false \
     --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
     --env MSG_LISTEN="127.0.0.1:$port" --env MSG_DRAIN_DELAY_MS=500 \
+    --volume "$work/api-keys:/etc/msg-server/api-keys:ro" \
     "$@" "$image" >"$work/$name.id" 2>"$work/$name.start"
 }
 
@@ -245,6 +246,32 @@ print(text)
 sys.exit(0 if re.search(r"^libpq5:\S+ \d", text, re.M) else 1)
 PY
 
+# --- API keys ----------------------------------------------------------------
+# An operator key made by the image itself; the file is mounted read-only
+# where MSG_API_KEYS_FILE points, as a Kubernetes Secret would be.
+make_key() {
+  podman --runtime runc run --rm --network none \
+    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" keygen --account '*' --label container-test \
+    >"$work/keygen.out" || return 1
+  MSG_TEST_TOKEN=$(sed -n 1p "$work/keygen.out")
+  sed -n 2p "$work/keygen.out" >"$work/api-keys"
+  chmod 644 "$work/api-keys"
+  export MSG_TEST_TOKEN
+  [[ "$MSG_TEST_TOKEN" == msg_* ]] && grep -q '^sha256:[0-9a-f]\{64\} \* container-test$' "$work/api-keys"
+}
+check "msg-server keygen runs in the image and prints a token and its keys-file line" make_key
+
+# Without a keys file the image's defaults (apikey auth) refuse to start.
+refuses_without_keys() {
+  local code
+  podman --runtime runc run --rm --network host --read-only \
+    --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$image" >"$work/nokeys.out" 2>&1
+  code=$?
+  cat "$work/nokeys.out"
+  [[ $code -eq 2 ]] && grep -q "api-keys" "$work/nokeys.out"
+}
+check "without a mounted keys file the server refuses to start (exit 2)" refuses_without_keys
+
 # --- SQLite in a named volume ------------------------------------------------
 volume="$run_id-data"
 volumes+=("$volume")
@@ -257,6 +284,8 @@ if check "sqlite: starts read-only as non-root with the volume and answers /heal
   check "sqlite: the process runs as uid/gid $uid" runs_as_nonroot "$name"
   check "sqlite: the image HEALTHCHECK (msg-server --healthcheck) passes" healthcheck_passes "$name"
   check "sqlite: GET /readyz answers 200" python3 "$here/api_check.py" status "$base" /readyz 200
+  check "sqlite: /v1 without a key answers 401" env MSG_TEST_TOKEN= \
+    python3 "$here/api_check.py" status "$base" /v1/messages 401
   api_round_trip sqlite "$base" "$account" "$sender" "$word"
   mountpoint=$(podman volume inspect --format '{{.Mountpoint}}' "$volume")
   check "sqlite: the database file is in the volume, owned by $uid" owned_by_uid "$mountpoint/msg.db"

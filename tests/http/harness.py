@@ -2,14 +2,17 @@
 
 `Server` starts the binary on a free loopback port (it listens on port 0 and
 reports the port in its "listening" log line), keeps every line it logs, and
-stops it with a signal. `Response` holds a reply. `PgProxy` sits between the
-server and PostgreSQL so that a test can cut the database off.
+stops it with a signal. `Response` holds a reply. `build_request` and
+`Server.exchange` send a request byte for byte as a test wrote it, for input
+http.client refuses to send. `PgProxy` sits between the server and
+PostgreSQL so that a test can cut the database off.
 
 Configured by run.py through module globals: BINARY (the server), BACKEND
 ("sqlite" or "postgres"), PG_URI, and WRAPPER (a command prefix such as
 valgrind, from MSG_TEST_SERVER_WRAPPER).
 """
 import http.client
+import io
 import json
 import os
 import random
@@ -73,7 +76,8 @@ def database_uri(tmpdir):
 class Server:
     """One msg-server process. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, args=(), env=None, database=None, wait_ready=True, port=0):
+    def __init__(self, args=(), env=None, database=None, wait_ready=True, port=0,
+                 host="127.0.0.1"):
         self.tmp = tempfile.TemporaryDirectory(prefix="msg-http-")
         self.database = database or database_uri(self.tmp.name)
         self.args = list(args)
@@ -84,6 +88,7 @@ class Server:
         self.stderr = []
         self.lock = threading.Lock()
         self.proc = None
+        self.host = host  # to listen on; requests always go to 127.0.0.1
         self.listen_port = port  # 0: any; read back from the "listening" log line
         self.port = port or None
 
@@ -110,7 +115,7 @@ class Server:
             raise
 
     def _start(self):
-        cmd = WRAPPER + [BINARY, "--listen", "127.0.0.1:%d" % self.listen_port,
+        cmd = WRAPPER + [BINARY, "--listen", "%s:%d" % (self.host, self.listen_port),
                          "--database", self.database] + self.args
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env, cwd=self.tmp.name)
@@ -210,6 +215,23 @@ class Server:
                 chunks.append(chunk)
             return b"".join(chunks)
 
+    def socket(self, timeout=30):
+        """A new connection to the server, for tests that write bytes by hand."""
+        return socket.create_connection(("127.0.0.1", self.port), timeout=timeout * SLOW)
+
+    def exchange(self, data, timeout=10, half_close=False):
+        """Sends raw request bytes on a new connection and returns the one
+        Response read back (headers, then Content-Length bytes of body).
+        half_close shuts the sending side after the data, so that a server
+        waiting for more sees the end of the stream. A connection closed
+        without a response fails."""
+        with self.socket(timeout) as s:
+            s.sendall(data)
+            if half_close:
+                s.shutdown(socket.SHUT_WR)
+            status, headers, body = read_response(s)
+            return Response(status, headers, body)
+
     def send_signal(self, sig):
         self.proc.send_signal(sig)
 
@@ -234,6 +256,29 @@ class Server:
             assert mark not in text, "report on msg-server's stderr:\n" + text
 
 
+def _bytes(value):
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+def build_request(method, target, headers=(), body=None, version="HTTP/1.1"):
+    """The bytes of a request, exactly as given: nothing is checked or
+    escaped, so that a test can send what http.client refuses (control
+    characters, bare CR or LF, NUL, raw non-ASCII). `headers` is a list of
+    (name, value) pairs of str or bytes. A Host header is added unless one
+    is given, and Content-Length for a body unless Content-Length or
+    Transfer-Encoding is given."""
+    headers = [(_bytes(n), _bytes(v)) for n, v in headers]
+    names = {n.lower() for n, _ in headers}
+    if b"host" not in names:
+        headers.insert(0, (b"Host", b"127.0.0.1"))
+    body = _bytes(body) if body is not None else b""
+    if body and not names & {b"content-length", b"transfer-encoding"}:
+        headers.append((b"Content-Length", b"%d" % len(body)))
+    head = b"%s %s %s\r\n" % (_bytes(method), _bytes(target), _bytes(version))
+    head += b"".join(n + b": " + v + b"\r\n" for n, v in headers)
+    return head + b"\r\n" + body
+
+
 def parse_raw_response(data):
     """(status, headers dict with lower-case names, body) of raw reply bytes."""
     head, _, body = data.partition(b"\r\n\r\n")
@@ -248,15 +293,22 @@ def parse_raw_response(data):
 
 def read_response(sock):
     """Reads one response (headers and Content-Length bytes) from a socket;
-    returns parse_raw_response's tuple."""
+    returns the status, the headers (an http.client.HTTPMessage: names are
+    case-insensitive, repeated ones kept) and the body."""
     data = b""
     while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
+        try:
+            chunk = sock.recv(65536)
+        except ConnectionResetError:
+            chunk = b""
         if not chunk:
             raise AssertionError("the connection closed before a response: %r" % data)
         data += chunk
-    status, headers, body = parse_raw_response(data)
-    length = int(headers.get("content-length", "0"))
+    head, _, body = data.partition(b"\r\n\r\n")
+    status_line, _, header_lines = head.partition(b"\r\n")
+    status = int(status_line.split(b" ")[1])
+    headers = http.client.parse_headers(io.BytesIO(header_lines + b"\r\n\r\n"))
+    length = int(headers.get("Content-Length", "0"))
     while len(body) < length:
         chunk = sock.recv(65536)
         if not chunk:

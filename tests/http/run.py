@@ -5,7 +5,8 @@ usage: run.py MSG_SERVER BACKEND [unittest names...]
 BACKEND is "sqlite" (a fresh temporary file per server) or "postgres" (the
 URI in MSG_TEST_PG_URI; exit 77, a meson skip, when it is unset).
 MSG_TEST_SERVER_WRAPPER, when set, prefixes the server command (e.g.
-"valgrind --error-exitcode=99"); the tests then allow more time.
+"valgrind --error-exitcode=99 --suppressions=tests/http/valgrind.supp");
+the tests then allow more time.
 """
 import os
 import sys
@@ -18,7 +19,7 @@ import cases  # noqa: E402
 import harness  # noqa: E402
 
 MODULES = ["test_create", "test_read", "test_search", "test_compat", "test_ops",
-           "test_protocol", "test_lifecycle"]
+           "test_protocol", "test_limits", "test_bad_input", "test_lifecycle", "test_auth"]
 
 
 def main(argv):

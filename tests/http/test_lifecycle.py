@@ -20,7 +20,8 @@ SETTINGS = {
     "max-header-bytes": "MSG_MAX_HEADER_BYTES", "request-timeout-ms": "MSG_REQUEST_TIMEOUT_MS",
     "keepalive-timeout-ms": "MSG_KEEPALIVE_TIMEOUT_MS", "drain-delay-ms": "MSG_DRAIN_DELAY_MS",
     "pool-size": "MSG_POOL_SIZE", "db-timeout-ms": "MSG_DB_TIMEOUT_MS",
-    "connection-queue": "MSG_CONNECTION_QUEUE",
+    "connection-queue": "MSG_CONNECTION_QUEUE", "auth": "MSG_AUTH",
+    "api-keys": "MSG_API_KEYS_FILE",
 }
 
 
@@ -116,7 +117,7 @@ class SettingsTest(ApiCase):
 class HealthcheckTest(ApiCase):
     def test_healthcheck__exits_0_when_the_server_answers(self):
         port = free_port()
-        with Server(["--listen", "0.0.0.0:%d" % port]) as srv:
+        with Server(["--listen", "0.0.0.0:%d" % port, "--insecure-no-auth"]) as srv:
             done = run(["--healthcheck", "--listen", "0.0.0.0:%d" % port])
             self.assertEqual(done.returncode, 0, done.stderr)
             done = run(["--healthcheck"], env={"MSG_LISTEN": "127.0.0.1:%d" % port})
