@@ -98,8 +98,10 @@ int msg__http_is_json(const request_ctx *req, int allow_missing);
  * size (413, also for chunked bodies), and that it is complete (408). The
  * text must be UTF-8 JSON with no duplicate member names and no raw control
  * characters in strings (400) and be an object (400). A string holding
- * U+0000 gives 422 naming its top-level member. On failure the response has
- * been sent and NULL is returned; otherwise the caller deletes the object.
+ * U+0000 gives 422 naming its top-level member. The body's framing must
+ * have passed msg__http_check_framing (dispatch checks every request). On
+ * failure the response has been sent and NULL is returned; otherwise the
+ * caller deletes the object.
  */
 cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type);
 

@@ -379,11 +379,32 @@ static inline int word_needs_escape(uint64_t w) {
           highs) != 0;
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+/* Writes the escape of byte `c` (escape_as[c] set) to `out`; returns its length. */
+static size_t escape_byte(unsigned char c, char *out) {
+  char esc[6] = {'\\', escape_as[c], '0', '0', hex_digits[c >> 4], hex_digits[c & 0xf]};
+  size_t n = escape_as[c] == 'u' ? 6 : 2;
+  memcpy(out, esc, n);
+  return n;
+}
+
+char *msg__json_quote(char *out, const char *s) {
+  *out++ = '"';
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (escape_as[*p])
+      out += escape_byte(*p, out);
+    else
+      *out++ = (char)*p;
+  }
+  *out++ = '"';
+  return out;
+}
+
 /* Appends `s` as a JSON string, escaped as cJSON escapes it. Plain runs are
  * found 8 bytes at a time and copied at once: a message body is mostly one
  * such run. */
 static void put_string(json_text *t, const char *s) {
-  static const char hex[] = "0123456789abcdef";
   size_t len = strlen(s), i = 0, run = 0;
   PUT_LITERAL(t, "\"");
   while (i < len) {
@@ -398,8 +419,8 @@ static void put_string(json_text *t, const char *s) {
       continue;
     }
     put(t, s + run, i - run);
-    char esc[6] = {'\\', escape_as[c], '0', '0', hex[c >> 4], hex[c & 0xf]};
-    put(t, esc, escape_as[c] == 'u' ? 6 : 2);
+    char esc[6];
+    put(t, esc, escape_byte(c, esc));
     run = ++i;
   }
   put(t, s + run, len - run);

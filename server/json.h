@@ -43,6 +43,11 @@ int msg__json_get_integer(const cJSON *obj, const char *name, int64_t *out, int 
 /* The first member of `obj` whose name is not in `allowed` (NULL-ended). */
 const char *msg__json_unknown_member(const cJSON *obj, const char *const *allowed);
 
+/* Writes `s` quoted and escaped as cJSON escapes strings (the quote, the
+ * backslash, control characters; UTF-8 as it is) to `out`, which has room
+ * for 6 * strlen(s) + 2 bytes. Returns the end; adds no NUL. */
+char *msg__json_quote(char *out, const char *s);
+
 /*
  * Response bodies. Each returns one raw cJSON item holding the finished JSON
  * text (print it, e.g. with cJSON_PrintUnformatted, and delete it; it has no

@@ -6,6 +6,8 @@
  */
 #include "log.h"
 
+#include "json.h"
+
 #include <msg/msg.h>
 
 #include <pthread.h>
@@ -25,37 +27,6 @@ void msg__log_set_level(log_level level) {
 
 int msg__log_enabled(log_level level) {
   return (int)level >= atomic_load(&min_level);
-}
-
-/* Appends `s` to `out` as a JSON string, escaped as cJSON escapes it (the
- * quote, the backslash, control characters); returns the end. `out` has
- * room for 6 bytes a byte and the quotes. */
-static char *put_quoted(char *out, const char *s) {
-  static const char hex[] = "0123456789abcdef";
-  *out++ = '"';
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    const char *short_form = *p == '"'    ? "\\\""
-                             : *p == '\\' ? "\\\\"
-                             : *p == '\b' ? "\\b"
-                             : *p == '\f' ? "\\f"
-                             : *p == '\n' ? "\\n"
-                             : *p == '\r' ? "\\r"
-                             : *p == '\t' ? "\\t"
-                                          : NULL;
-    if (short_form) {
-      memcpy(out, short_form, 2);
-      out += 2;
-    } else if (*p < 0x20) {
-      memcpy(out, "\\u00", 4);
-      out[4] = hex[*p >> 4];
-      out[5] = hex[*p & 0xf];
-      out += 6;
-    } else {
-      *out++ = (char)*p;
-    }
-  }
-  *out++ = '"';
-  return out;
 }
 
 /* Appends `s` as it is; returns the end. */
@@ -93,7 +64,7 @@ void msg__log_event(log_level level, const char *msg, cJSON *fields) {
     p = put_text(p, "\",\"level\":\"");
     p = put_text(p, level_names[level]);
     p = put_text(p, "\",\"message\":");
-    p = put_quoted(p, msg);
+    p = msg__json_quote(p, msg);
     if (members[0] != '}')
       *p++ = ',';
     memcpy(p, members, members_len);
