@@ -20,25 +20,38 @@ SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 # Package versions are not pinned: Debian's mirror keeps only the current
 # version of each package, so a pin breaks the build at the next point
 # release. The versions used are recorded in the image instead
-# (/usr/share/doc/msg-server/*-packages.txt).
+# (/usr/share/doc/msg-server/*-packages.txt, and civetweb.txt for the
+# civetweb source). civetweb is not installed as a package: msg-server is
+# built from Debian's civetweb source package with our patch, exactly as
+# outside the image (server/civetweb/); scripts/civetweb-source fetches it
+# (a deb-src entry, apt-get source, dpkg-source -x).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       build-essential meson ninja-build pkg-config python3 check ca-certificates \
-      libsqlite3-dev libpq-dev libcivetweb-dev libcjson-dev libssl-dev libunistring-dev \
+      libsqlite3-dev libpq-dev libcjson-dev libssl-dev libunistring-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
+COPY scripts/civetweb-source scripts/
+RUN scripts/civetweb-source >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 COPY . .
 
 # Fixed paths and SOURCE_DATE_EPOCH keep the binaries the same from one build
 # of a commit to the next.
 RUN meson setup /build /src --prefix=/usr --buildtype=release --werror \
       -Dpostgres=enabled -Dserver=enabled -Dtests=true \
+      -Dcivetweb_source="$(scripts/civetweb-source)" \
  && ninja -C /build \
  && meson test -C /build --suite unit --print-errorlogs \
  && meson install -C /build --no-rebuild --strip --quiet \
  && ldconfig \
- && tools/dockerfile/stage-rootfs.sh /usr/bin/msg-server /rootfs
+ && tools/dockerfile/stage-rootfs.sh /usr/bin/msg-server /rootfs \
+ && echo "civetweb $(cat "$(scripts/civetweb-source)/.msg-civetweb-source") (Debian source package)" \
+      "with server/civetweb/strict-http.patch, linked statically" \
+      >/rootfs/usr/share/doc/msg-server/civetweb.txt \
+ && install -D -m 0644 "$(scripts/civetweb-source)/debian/copyright" \
+      /rootfs/usr/share/doc/civetweb/copyright
 
 FROM scratch
 

@@ -10,10 +10,13 @@
 #include <openssl/evp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define HASH_PREFIX "sha256:"
 
@@ -114,6 +117,44 @@ static int is_ignored(const char *line, size_t len) {
   return i == len || line[i] == '#';
 }
 
+/* A key's hash and the line it came from, for finding duplicates. */
+typedef struct hash_line {
+  unsigned char hash[APIKEY_HASH_LEN];
+  size_t line;
+} hash_line;
+
+static int compare_hash_line(const void *a, const void *b) {
+  const hash_line *x = a, *y = b;
+  int c = memcmp(x->hash, y->hash, APIKEY_HASH_LEN);
+  if (c)
+    return c;
+  return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Refuses a hash that is on two lines, naming the first line that repeats
+ * an earlier one. Sorting keeps this O(n log n): comparing every pair took
+ * seconds for a file of some 50,000 keys, on the thread that reloads.
+ * 0, -1 with *err filled, or -2 when out of memory. */
+static int check_duplicates(const hash_line *lines, size_t count, apikeys_error *err) {
+  if (count < 2)
+    return 0;
+  hash_line *sorted = malloc(count * sizeof *sorted);
+  if (!sorted)
+    return -2;
+  memcpy(sorted, lines, count * sizeof *sorted);
+  qsort(sorted, count, sizeof *sorted, compare_hash_line);
+  size_t repeat = 0;
+  for (size_t i = 1; i < count; i++) {
+    if (memcmp(sorted[i - 1].hash, sorted[i].hash, APIKEY_HASH_LEN) == 0 &&
+        (repeat == 0 || sorted[i].line < repeat))
+      repeat = sorted[i].line;
+  }
+  free(sorted);
+  if (repeat)
+    return fail(err, repeat, "the same key hash is already on an earlier line");
+  return 0;
+}
+
 int msg__apikeys_parse(const char *text, size_t len, apikeys **out, apikeys_error *err) {
   *out = NULL;
   err->line = 0;
@@ -124,6 +165,7 @@ int msg__apikeys_parse(const char *text, size_t len, apikeys **out, apikeys_erro
   if (!keys)
     return -2;
   size_t capacity = 0, line_no = 0;
+  hash_line *lines = NULL; /* parallel to keys->items */
   for (size_t start = 0; start < len;) {
     const char *nl = memchr(text + start, '\n', len - start);
     size_t end = nl ? (size_t)(nl - text) : len;
@@ -135,6 +177,7 @@ int msg__apikeys_parse(const char *text, size_t len, apikeys **out, apikeys_erro
     start = end + 1;
     if (memchr(line, '\r', line_len)) {
       msg__apikeys_free(keys);
+      free(lines);
       return fail(err, line_no, "a carriage return inside a line");
     }
     if (is_ignored(line, line_len))
@@ -142,53 +185,102 @@ int msg__apikeys_parse(const char *text, size_t len, apikeys **out, apikeys_erro
     if (keys->count == capacity) {
       size_t grown = capacity ? capacity * 2 : 16;
       apikey *items = realloc(keys->items, grown * sizeof *items);
-      if (!items) {
+      if (items)
+        keys->items = items;
+      hash_line *grown_lines = items ? realloc(lines, grown * sizeof *grown_lines) : NULL;
+      if (!grown_lines) {
         msg__apikeys_free(keys);
+        free(lines);
         return -2;
       }
-      keys->items = items;
+      lines = grown_lines;
       capacity = grown;
     }
     apikey *key = &keys->items[keys->count];
     memset(key, 0, sizeof *key);
     if (parse_line(line, line_len, line_no, key, err) != 0) {
       msg__apikeys_free(keys);
+      free(lines);
       return -1;
     }
-    for (size_t i = 0; i < keys->count; i++) {
-      if (memcmp(keys->items[i].hash, key->hash, APIKEY_HASH_LEN) == 0) {
-        msg__apikeys_free(keys);
-        return fail(err, line_no, "the same key hash is already on an earlier line");
-      }
-    }
+    memcpy(lines[keys->count].hash, key->hash, APIKEY_HASH_LEN);
+    lines[keys->count].line = line_no;
     keys->count++;
   }
+  int rc = check_duplicates(lines, keys->count, err);
+  free(lines);
+  if (rc != 0) {
+    msg__apikeys_free(keys);
+    return rc;
+  }
   *out = keys;
+  return 0;
+}
+
+/* Reads a regular file of at most APIKEYS_FILE_MAX bytes into a new
+ * buffer (*text, *len). Opened without blocking and checked with fstat
+ * before any read, so that a FIFO, a device or a huge file at the path is
+ * refused at once instead of holding the reloading thread. */
+static int read_keys_file(const char *path, char **text, size_t *len, apikeys_error *err) {
+  *text = NULL;
+  *len = 0;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0)
+    return fail(err, 0, "cannot open: %s", strerror(errno));
+  struct stat st;
+  int rc = 0;
+  if (fstat(fd, &st) != 0)
+    rc = fail(err, 0, "cannot stat: %s", strerror(errno));
+  else if (!S_ISREG(st.st_mode))
+    rc = fail(err, 0, "not a regular file");
+  else if (st.st_size > APIKEYS_FILE_MAX)
+    rc = fail(err, 0, "the file is larger than %d bytes", APIKEYS_FILE_MAX);
+  char *buf = rc == 0 ? malloc((size_t)st.st_size + 1) : NULL;
+  if (rc == 0 && !buf)
+    rc = -2;
+  /* One byte more than fstat said shows a file that grew since. */
+  size_t want = rc == 0 ? (size_t)st.st_size + 1 : 0, got = 0;
+  while (rc == 0 && got < want) {
+    ssize_t n = read(fd, buf + got, want - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      rc = fail(err, 0, "cannot read the file: %s", strerror(errno));
+    else if (n == 0)
+      break;
+    else
+      got += (size_t)n;
+  }
+  close(fd);
+  if (rc == 0 && got > (size_t)st.st_size)
+    rc = fail(err, 0, "the file changed while it was read");
+  if (rc != 0) {
+    free(buf);
+    return rc;
+  }
+  *text = buf;
+  *len = got;
   return 0;
 }
 
 int msg__apikeys_load(const char *path, apikeys **out, apikeys_error *err) {
   *out = NULL;
   err->line = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return fail(err, 0, "cannot open: %s", strerror(errno));
-  char *text = malloc(APIKEYS_FILE_MAX + 1);
-  if (!text) {
-    fclose(f);
-    return -2;
-  }
-  size_t len = fread(text, 1, APIKEYS_FILE_MAX + 1, f);
-  int read_error = ferror(f);
-  fclose(f);
-  int rc;
-  if (read_error)
-    rc = fail(err, 0, "cannot read the file");
-  else if (len > APIKEYS_FILE_MAX)
-    rc = fail(err, 0, "the file is larger than %d bytes", APIKEYS_FILE_MAX);
-  else
-    rc = msg__apikeys_parse(text, len, out, err);
+  err->message[0] = '\0';
+  char *text;
+  size_t len;
+  int rc = read_keys_file(path, &text, &len, err);
+  if (rc != 0)
+    return rc;
+  rc = msg__apikeys_parse(text, len, out, err);
   free(text);
+  /* An empty or comments-only file is far more likely a truncated or
+   * half-written one than a wish to lock every caller out. */
+  if (rc == 0 && (*out)->count == 0) {
+    msg__apikeys_free(*out);
+    *out = NULL;
+    rc = fail(err, 0, "the file holds no key");
+  }
   return rc;
 }
 

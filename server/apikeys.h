@@ -46,7 +46,10 @@ typedef struct apikeys_error {
 int msg__apikeys_parse(const char *text, size_t len, apikeys **out, apikeys_error *err);
 
 /* Reads and parses the file at `path`; as msg__apikeys_parse, with read
- * errors reported as -1. */
+ * errors reported as -1. The file must be a regular file of at most
+ * APIKEYS_FILE_MAX bytes (checked before reading, so a FIFO cannot block
+ * the caller) holding at least one key: an empty or comments-only file is
+ * refused (-1) like a malformed one. */
 int msg__apikeys_load(const char *path, apikeys **out, apikeys_error *err);
 
 /* The key whose hash is the SHA-256 of token[0..len), or NULL. Every key is

@@ -74,9 +74,7 @@ int msg__auth_start(const server_config *cfg) {
       fprintf(stderr, "msg-server: --api-keys/MSG_API_KEYS_FILE: %s: %s\n", auth.path, err.message);
     return 2;
   }
-  msg__log_event(auth.keys->count ? LOG_INFO : LOG_WARN,
-                 auth.keys->count ? "api keys loaded" : "api keys file holds no key",
-                 describe(auth.keys));
+  msg__log_event(LOG_INFO, "api keys loaded", describe(auth.keys));
   return 0;
 }
 

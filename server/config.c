@@ -47,6 +47,8 @@ static const setting settings[] = {
      "address to listen on, HOST:PORT (IPv4)"},
     {"database", "MSG_DATABASE_URL", KIND_STRING, AT(database), 0, 0, "sqlite:msg.db",
      "store URI: sqlite:PATH, sqlite::memory:, postgresql://..."},
+    {"read-database", "MSG_READ_DATABASE_URL", KIND_OPTIONAL_STRING, AT(read_database), 0, 0, NULL,
+     "store URI for get, list and search (replicas); creates stay on --database"},
     {"auth", "MSG_AUTH", KIND_AUTH, AT(auth), 0, 0, "none",
      "none, or apikey: /v1 needs Authorization: Bearer <token> from --api-keys"},
     {"api-keys", "MSG_API_KEYS_FILE", KIND_OPTIONAL_STRING, AT(api_keys_file), 0, 0, NULL,

@@ -10,12 +10,13 @@ typedef enum log_level { LOG_DEBUG = 0, LOG_INFO, LOG_WARN, LOG_ERROR } log_leve
 typedef enum auth_mode { AUTH_NONE = 0, AUTH_APIKEY } auth_mode;
 
 typedef struct server_config {
-  const char *listen;   /* "HOST:PORT" as given */
-  char *listen_host;    /* its IPv4 host ("localhost" made 127.0.0.1); owned */
-  int listen_port;      /* 0: any free port (reported in the "listening" log line) */
-  const char *database; /* store URI */
-  int threads;          /* worker threads = connections served at once */
-  int connection_queue; /* accepted connections waiting for a worker */
+  const char *listen;        /* "HOST:PORT" as given */
+  char *listen_host;         /* its IPv4 host ("localhost" made 127.0.0.1); owned */
+  int listen_port;           /* 0: any free port (reported in the "listening" log line) */
+  const char *database;      /* store URI */
+  const char *read_database; /* --read-database: store URI for reads; NULL when not set */
+  int threads;               /* worker threads = connections served at once */
+  int connection_queue;      /* accepted connections waiting for a worker */
   log_level log_level;
   long max_body_bytes;
   int max_header_bytes;

@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "params.h"
 #include "problem.h"
+#include "read_store.h"
 
 #include <string.h>
 
@@ -76,12 +77,14 @@ void msg__compat_list(request_ctx *req) {
     msg__problem_send(req, 422, "account_id", NULL, "account_id must be an integer");
     return;
   }
-  if (msg__auth_require_account(req, account_id, "account_id") != 0)
+  read_target target;
+  if (msg__auth_require_account(req, account_id, "account_id") != 0 ||
+      msg__read_target(req, &target) != 0)
     return;
   msg_page_request page = {COMPAT_ARRAY_MAX, NULL};
   msg_page *result = NULL;
   msg_error err;
-  int rc = msg_message_list(&result, req->srv->store, account_id, &page, &err);
+  int rc = msg__read_list(&target, &result, account_id, &page, &err);
   respond_array(req, rc, result, &err);
 }
 
@@ -89,12 +92,14 @@ void msg__compat_search(request_ctx *req) {
   query q = {0};
   search_params sp = {.filter = MSG_FILTER_INIT};
   int64_t own_account;
+  read_target target;
   if (msg__params_query(req, &q, NULL) == 0 && msg__params_search(req, &q, &sp) == 0 &&
-      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0) {
+      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0 &&
+      msg__read_target(req, &target) == 0) {
     msg_page_request page = {COMPAT_ARRAY_MAX, NULL};
     msg_page *result = NULL;
     msg_error err;
-    int rc = msg_message_search(&result, req->srv->store, &sp.filter, &page, &err);
+    int rc = msg__read_search(&target, &result, &sp.filter, &page, &err);
     respond_array(req, rc, result, &err);
   }
   msg__params_search_free(&sp);

@@ -13,6 +13,7 @@
 #include "metrics.h"
 #include "params.h"
 #include "problem.h"
+#include "read_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,11 +83,12 @@ void msg__messages_list(request_ctx *req) {
   int64_t account_id;
   query q = {0};
   msg_page_request page = MSG_PAGE_REQUEST_INIT;
+  read_target target;
   if (path_account_id(req, &account_id) == 0 && msg__params_query(req, &q, allowed) == 0 &&
-      msg__params_page(req, &q, &page) == 0) {
+      msg__params_page(req, &q, &page) == 0 && msg__read_target(req, &target) == 0) {
     msg_page *result;
     msg_error err;
-    int rc = msg_message_list(&result, req->srv->store, account_id, &page, &err);
+    int rc = msg__read_list(&target, &result, account_id, &page, &err);
     if (rc == MSG_OK) {
       msg__http_respond_json(req, 200, msg__json_page(result), NULL);
       msg_page_free(result);
@@ -98,17 +100,22 @@ void msg__messages_list(request_ctx *req) {
 }
 
 void msg__messages_get(request_ctx *req) {
+  read_target target;
+  if (msg__read_target(req, &target) != 0)
+    return;
   msg_message *m;
   msg_error err;
-  int rc = msg_message_get(&m, req->srv->store, req->params[0], &err);
+  int rc = msg__read_get(&target, &m, req->params[0], &err);
   if (rc != MSG_OK) {
     msg__problem_from_store(req, rc, &err);
     return;
   }
   if (!msg__auth_may_see(req, m->account_id)) {
-    /* Worded as the library words a missing id: another account's ids
-     * must be indistinguishable from ids that do not exist. */
-    msg__problem_send(req, 404, NULL, NULL, "no message has id %s", req->params[0]);
+    /* Worded as the library words a missing id, with the id in the same
+     * canonical (lowercase) form rather than as the client spelled it:
+     * another account's ids must be indistinguishable from ids that do
+     * not exist. */
+    msg__problem_send(req, 404, NULL, NULL, "no message has id %s", m->message_id);
     msg_message_free(m);
     return;
   }
@@ -124,12 +131,14 @@ void msg__messages_search(request_ctx *req) {
   search_params sp = {.filter = MSG_FILTER_INIT};
   msg_page_request page = MSG_PAGE_REQUEST_INIT;
   int64_t own_account;
+  read_target target;
   if (msg__params_query(req, &q, allowed) == 0 && msg__params_page(req, &q, &page) == 0 &&
       msg__params_search(req, &q, &sp) == 0 &&
-      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0) {
+      msg__auth_scope_filter(req, &sp.filter, &own_account) == 0 &&
+      msg__read_target(req, &target) == 0) {
     msg_page *result;
     msg_error err;
-    int rc = msg_message_search(&result, req->srv->store, &sp.filter, &page, &err);
+    int rc = msg__read_search(&target, &result, &sp.filter, &page, &err);
     if (rc == MSG_OK) {
       msg__http_respond_json(req, 200, msg__json_page(result), NULL);
       msg_page_free(result);

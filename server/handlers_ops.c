@@ -8,6 +8,7 @@
 #include "listener.h"
 #include "metrics.h"
 #include "problem.h"
+#include "read_store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +18,12 @@ void msg__ops_healthz(request_ctx *req) {
   msg__http_respond(req, 200, "application/json", NULL, body, sizeof body - 1);
 }
 
-/* Ready means: not draining, and the database answers. While draining the
+/* Ready means: not draining, and the primary answers. While draining the
  * answer is 503 at once so that the load balancer stops sending requests
- * before the listener closes. */
+ * before the listener closes. A read store that does not answer leaves the
+ * server ready, since its reads go to the primary meanwhile; its state is
+ * the watcher's last finding (read_store.h), so a frozen replica cannot
+ * hold the probe. */
 void msg__ops_readyz(request_ctx *req) {
   if (atomic_load(&req->srv->draining)) {
     msg__problem_send(req, 503, NULL, NULL, "the server is shutting down");
@@ -31,12 +35,23 @@ void msg__ops_readyz(request_ctx *req) {
     msg__problem_send(req, 503, NULL, "Retry-After: 1\r\n", "the database is unavailable");
     return;
   }
-  static const char body[] = "{\"status\":\"ready\"}";
-  msg__http_respond(req, 200, "application/json", NULL, body, sizeof body - 1);
+  if (!req->srv->read_store) {
+    static const char body[] = "{\"status\":\"ready\"}";
+    msg__http_respond(req, 200, "application/json", NULL, body, sizeof body - 1);
+    return;
+  }
+  static const char up[] = "{\"status\":\"ready\",\"primary\":\"up\",\"read_store\":\"up\"}";
+  static const char down[] = "{\"status\":\"ready\",\"primary\":\"up\",\"read_store\":\"down\"}";
+  read_counts counts;
+  msg__read_counts_get(req->srv, &counts);
+  if (counts.replica_up)
+    msg__http_respond(req, 200, "application/json", NULL, up, sizeof up - 1);
+  else
+    msg__http_respond(req, 200, "application/json", NULL, down, sizeof down - 1);
 }
 
 void msg__ops_metrics(request_ctx *req) {
-  char *text = msg__metrics_render(req->srv->store, msg__listener_open_connections());
+  char *text = msg__metrics_render(req->srv, msg__listener_open_connections());
   if (!text) {
     msg__http_set_cause(req, "out of memory while rendering metrics");
     msg__problem_send(req, 500, NULL, NULL, "the server ran out of memory");

@@ -3,10 +3,15 @@
  * its framing is unambiguous, up to --max-body-bytes, and by a deadline
  * --request-timeout-ms after its first read, however slowly it arrives; a
  * body the handler leaves unread is read within the same limits after the
- * response, or the connection ends. Responses always carry Content-Length
- * and the request id; while the server drains they also carry
- * "Connection: close", so keep-alive clients move to another replica before
- * this one stops accepting connections.
+ * response, or the connection ends; a chunked body, its data and chunk
+ * framing together, may take at most twice --max-body-bytes on the wire
+ * (wire_bytes_max). Responses always carry
+ * Content-Length and the request id, and say "Connection: close" whenever
+ * the connection ends after them (so a pipelined request is never lost
+ * unannounced) and "Connection: keep-alive" to an HTTP/1.0 client whose
+ * connection stays open. While the server drains every response closes,
+ * so keep-alive clients move to another replica before this one stops
+ * accepting connections.
  */
 /* gettid() and SIGEV_THREAD_ID, for the body deadline's timer. */
 #define _GNU_SOURCE
@@ -32,6 +37,8 @@
 #define CONNECTION_CLOSE "Connection: close\r\n"
 
 static int finish_body(request_ctx *req);
+static int body_too_large_to_finish(const request_ctx *req);
+static int keeps_alive(const request_ctx *req);
 
 const char *msg__http_header(const request_ctx *req, const char *name) {
   for (int i = 0; i < req->info->num_headers; i++) {
@@ -87,8 +94,18 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
   if (req->status)
     return;
   int says_close = extra_headers && strstr(extra_headers, CONNECTION_CLOSE) != NULL;
-  int closing = says_close || atomic_load(&req->srv->draining);
-  const char *close_header = closing && !says_close ? CONNECTION_CLOSE : "";
+  /* Whatever will end the connection is decided before the headers go
+   * out, so that they can say so: draining, a client that did not ask to
+   * keep it, and an unread body that is already known to be over the limit
+   * (it cannot be read and dropped, so the connection must end). */
+  int closing = says_close || atomic_load(&req->srv->draining) || !keeps_alive(req) ||
+                body_too_large_to_finish(req);
+  const char *connection_header = closing && !says_close ? CONNECTION_CLOSE : "";
+  /* HTTP/1.0 closes after each response unless the response says otherwise
+   * (RFC 9112 section 9.3). */
+  int http10 = req->info->http_version && strcmp(req->info->http_version, "1.0") == 0;
+  if (!closing && http10)
+    connection_header = "Connection: keep-alive\r\n";
   const char *method = req->info->request_method;
   int n = mg_printf(req->conn,
                     "HTTP/1.1 %d %s\r\n"
@@ -99,7 +116,7 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
                     "X-Content-Type-Options: nosniff\r\n"
                     "%s%s\r\n",
                     status, msg__problem_title(status), content_type, body_len, req->request_id,
-                    close_header, extra_headers ? extra_headers : "");
+                    connection_header, extra_headers ? extra_headers : "");
   if (n > 0 && body_len > 0 && !(method && strcmp(method, "HEAD") == 0))
     mg_write(req->conn, body, body_len);
   req->status = status;
@@ -111,10 +128,8 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
    * the connection ends. */
   if (!closing && finish_body(req) != 0)
     closing = 1;
-#ifdef MSG_HAVE_MG_DISABLE_KEEP_ALIVE
   if (closing)
     mg_disable_keep_alive(req->conn);
-#endif
 }
 
 void msg__http_respond_json(request_ctx *req, int status, cJSON *json, const char *extra_headers) {
@@ -177,22 +192,55 @@ static long long now_ms(void) {
   return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Does the comma-separated `list` hold `token` (case-insensitive)? */
+static int list_has_token(const char *list, const char *token) {
+  for (const char *p = list; *p;) {
+    p += strspn(p, " \t,");
+    size_t len = strcspn(p, ",");
+    size_t trimmed = len;
+    while (trimmed > 0 && (p[trimmed - 1] == ' ' || p[trimmed - 1] == '\t'))
+      trimmed--;
+    if (trimmed > 0 && token_is(p, trimmed, token))
+      return 1;
+    p += len;
+  }
+  return 0;
+}
+
+/* Will civetweb keep the connection open after this response? The same
+ * rule as its own: keep-alive must be on, and the client must ask for it
+ * (a Connection header naming keep-alive) or be HTTP/1.1 without a
+ * Connection header. */
+static int keeps_alive(const request_ctx *req) {
+  if (req->srv->config->keepalive_timeout_ms <= 0)
+    return 0;
+  const char *connection = msg__http_header(req, "Connection");
+  if (connection)
+    return list_has_token(connection, "keep-alive");
+  return req->info->http_version && strcmp(req->info->http_version, "1.1") == 0;
+}
+
 /* How the request says its body is delimited (RFC 9112 section 6). */
 typedef enum framing { FRAMING_NONE, FRAMING_LENGTH, FRAMING_CHUNKED, FRAMING_BAD } framing;
 
 /* civetweb takes the first Content-Length and reads any number its strtoll
- * accepts ("2abc", "+2", "2, 5"), and prefers Transfer-Encoding when both
- * are present; those are the ambiguities request smuggling relies on, so a
- * body is only read when every Content-Length is the same run of digits
- * and no Transfer-Encoding comes with it. (civetweb itself refuses a
- * Transfer-Encoding other than chunked, and a Content-Length it cannot read
- * at all.) */
+ * accepts ("2abc", "+2", "2, 5"), and the first Transfer-Encoding; a proxy
+ * may take another. Those are the ambiguities request smuggling relies on,
+ * so a body is only read when every Content-Length is the same run of
+ * digits and no Transfer-Encoding comes with it, or when there is exactly
+ * one Transfer-Encoding and it is "chunked" (RFC 9112 section 6.1: the
+ * only coding a server must know, and the last one applied; no other is
+ * served here, and HTTP/1.0 has none). Our patch to civetweb refuses the
+ * same requests before they get here (server/civetweb/); this check keeps
+ * the rule where the body is read. */
 static framing body_framing(const request_ctx *req) {
   const char *length = NULL, *coding = NULL;
   for (int i = 0; i < req->info->num_headers; i++) {
     const char *name = req->info->http_headers[i].name;
     const char *value = req->info->http_headers[i].value;
     if (strcasecmp(name, "Transfer-Encoding") == 0) {
+      if (coding || strcasecmp(value, "chunked") != 0)
+        return FRAMING_BAD;
       coding = value;
     } else if (strcasecmp(name, "Content-Length") == 0) {
       size_t digits = strspn(value, "0123456789");
@@ -203,10 +251,11 @@ static framing body_framing(const request_ctx *req) {
       length = value;
     }
   }
-  if (coding && length)
+  int http10 = req->info->http_version && strcmp(req->info->http_version, "1.0") == 0;
+  if (coding && (length || http10))
     return FRAMING_BAD;
   if (coding)
-    return strcasecmp(coding, "identity") == 0 ? FRAMING_NONE : FRAMING_CHUNKED;
+    return FRAMING_CHUNKED;
   return length && req->info->content_length > 0 ? FRAMING_LENGTH : FRAMING_NONE;
 }
 
@@ -215,8 +264,24 @@ int msg__http_check_framing(request_ctx *req) {
     return 0;
   msg__problem_send(req, 400, NULL, CONNECTION_CLOSE,
                     "the body must be framed by one Content-Length of digits or by "
-                    "Transfer-Encoding: chunked, not both");
+                    "one Transfer-Encoding: chunked, not both");
   return -1;
+}
+
+int msg__http_check_single_headers(request_ctx *req) {
+  /* Fields whose value is one decision: with two of them, a proxy and
+   * this server could each act on a different one. */
+  static const char *const once[] = {"Authorization", "Content-Type", "Idempotency-Key"};
+  for (size_t k = 0; k < sizeof once / sizeof once[0]; k++) {
+    int seen = 0;
+    for (int i = 0; i < req->info->num_headers; i++)
+      seen += strcasecmp(req->info->http_headers[i].name, once[k]) == 0;
+    if (seen > 1) {
+      msg__problem_send(req, 400, once[k], NULL, "the %s header may be sent only once", once[k]);
+      return -1;
+    }
+  }
+  return 0;
 }
 
 int msg__http_check_host(request_ctx *req) {
@@ -330,16 +395,32 @@ static int deadline_set(timer_t *timer, long ms) {
   return timer_settime(*timer, 0, &when, NULL);
 }
 
+/* A chunked body is read at most this many data bytes per mg_read, so that
+ * one read cannot run far past the wire bound: each data byte may come
+ * with up to about 70 bytes of chunk framing (a 1-byte chunk whose size
+ * line is zero-padded to civetweb's 63 characters). */
+#define CHUNKED_READ_MAX 512
+
+/* The most a body may cost on the wire: its data (at most `max`) and, when
+ * chunked, as much again in chunk framing. Decoding 1-byte chunks with
+ * padded sizes costs CPU for every framing byte, so they count too. */
+static long long wire_bytes_max(long max) {
+  return 2 * (long long)max;
+}
+
 /*
  * Reads the body, keeping it in a new NUL-terminated buffer (*out, *len)
  * when `out` is not NULL and discarding it otherwise. At most `max` bytes
- * are accepted, and the whole body must arrive within the request timeout
- * from the first read (see DEADLINE_SIGNAL).
+ * of data are accepted, at most wire_bytes_max(max) on the wire, and the
+ * whole body must arrive within the request timeout from the first read
+ * (see DEADLINE_SIGNAL).
  */
 static body_result read_body(request_ctx *req, long max, char **out, size_t *len) {
   long timeout_ms = req->srv->config->request_timeout_ms;
   long long deadline = now_ms() + timeout_ms;
   long long declared = req->info->content_length;
+  int chunked = body_framing(req) == FRAMING_CHUNKED;
+  long long wire_max = wire_bytes_max(max);
   if (out) {
     *out = NULL;
     *len = 0;
@@ -376,7 +457,13 @@ static body_result read_body(request_ctx *req, long max, char **out, size_t *len
     /* One byte past the limit is enough to know it is passed. */
     if (room > (size_t)max - got + 1)
       room = (size_t)max - got + 1;
+    if (chunked && room > CHUNKED_READ_MAX)
+      room = CHUNKED_READ_MAX;
     int n = mg_read(req->conn, into, armed ? room : 1);
+    if (mg_get_request_body_wire_bytes(req->conn) > wire_max) {
+      result = BODY_TOO_LARGE;
+      break;
+    }
     if (n == 0) {
       /* The end of the body, or a whole request timeout without a byte
        * (which cannot end before the deadline). When draining, the handler
@@ -411,6 +498,13 @@ static body_result read_body(request_ctx *req, long max, char **out, size_t *len
   *out = buf;
   *len = got;
   return BODY_OK;
+}
+
+/* Is the request's Content-Length over --max-body-bytes, so that
+ * finish_body will refuse to read the rest? */
+static int body_too_large_to_finish(const request_ctx *req) {
+  return body_framing(req) == FRAMING_LENGTH &&
+         req->info->content_length > req->srv->config->max_body_bytes;
 }
 
 /* Reads what is left of the request body: 0 when it is complete, so that
@@ -450,7 +544,9 @@ cJSON *msg__http_read_json(request_ctx *req, int allow_missing_type) {
     break;
   case BODY_TOO_LARGE:
     msg__problem_send(req, 413, NULL, CONNECTION_CLOSE,
-                      "the request body must be at most %ld bytes", max);
+                      "the request body must be at most %ld bytes (and, chunked, at most "
+                      "%lld bytes on the wire with its chunk framing)",
+                      max, wire_bytes_max(max));
     return NULL;
   case BODY_TIMEOUT:
     msg__problem_send(req, 408, NULL, CONNECTION_CLOSE,

@@ -19,8 +19,9 @@
 /* What every request can reach. One per process. */
 typedef struct server {
   const server_config *config;
-  msg_store *store;
-  atomic_int draining; /* set on SIGTERM/SIGINT: readiness fails, responses close */
+  msg_store *store;      /* the primary: creates, replays, and reads without a read store */
+  msg_store *read_store; /* --read-database, or NULL (read_store.h) */
+  atomic_int draining;   /* set on SIGTERM/SIGINT: readiness fails, responses close */
 } server;
 
 #define ROUTE_PARAMS_MAX 2
@@ -79,14 +80,21 @@ void msg__http_set_cause(request_ctx *req, const char *cause);
 
 /* Refuses (400, closing the connection) a request whose body framing is
  * ambiguous: a Content-Length that is not one run of digits, several that
- * differ, or one beside Transfer-Encoding (the ground of request
- * smuggling). Checked for every request, whether or not its route reads a
- * body. 0 to go on, -1 when the response has been sent. */
+ * differ, one beside Transfer-Encoding, or a Transfer-Encoding that is not
+ * exactly one "chunked" (the ground of request smuggling). Checked for
+ * every request, whether or not its route reads a body. 0 to go on, -1
+ * when the response has been sent. */
 int msg__http_check_framing(request_ctx *req);
 
 /* Refuses (400) a request with several Host headers, or an HTTP/1.1 one
  * with none (RFC 9112 section 3.2). 0 to go on, -1 when answered. */
 int msg__http_check_host(request_ctx *req);
+
+/* Refuses (400, naming the field) a request that repeats Authorization,
+ * Content-Type or Idempotency-Key: each holds one decision, and with two a
+ * proxy and this server could each act on a different one. 0 to go on, -1
+ * when answered. */
+int msg__http_check_single_headers(request_ctx *req);
 
 /* Content-Type check for request bodies: application/json, optionally with
  * charset=utf-8. `allow_missing` accepts a request without the header (the

@@ -9,7 +9,12 @@
  * connection has waited tells a timeout apart; the rest is answered 431,
  * whose detail names both remaining causes. civetweb's 411 for a
  * Content-Length it cannot read is a 400 (RFC 9112 section 6.3), and its
- * 505 is kept only for a well-formed version other than 1.0 and 1.1.
+ * 505 is kept only for a well-formed version other than 1.0 and 1.1. Our
+ * patch to civetweb (server/civetweb/) adds two 400s: "Invalid body
+ * framing" (Transfer-Encoding other than one "chunked", or beside a
+ * Content-Length) and, as "Bad request", a malformed request line or header
+ * line (obs-fold, a bad field name, space before the colon, a bare CR,
+ * more than one empty line before the request).
  */
 #include "listener.h"
 
@@ -118,6 +123,15 @@ static int on_http_error(struct mg_connection *conn, int status, const char *err
   else if (status == 411)
     msg__problem_send(&req, 400, NULL, "Connection: close\r\n",
                       "Content-Length must be a number of bytes");
+  else if (status == 400 && strcmp(errmsg, "Invalid body framing") == 0)
+    msg__problem_send(&req, 400, NULL, "Connection: close\r\n",
+                      "the body must be framed by one Content-Length of digits or by "
+                      "one Transfer-Encoding: chunked, not both");
+  else if (status == 400 && strcmp(errmsg, "Bad request") == 0)
+    msg__problem_send(&req, 400, NULL, "Connection: close\r\n",
+                      "the request line or a header line is malformed: each header line "
+                      "must be a field name, a colon at once and a value, ending in CRLF, "
+                      "with no folded lines and at most one empty line before the request");
   else if (status >= 500)
     msg__problem_send(&req, 500, NULL, "Connection: close\r\n", "the request failed");
   else

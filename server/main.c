@@ -27,6 +27,7 @@
 #include "keygen.h"
 #include "listener.h"
 #include "log.h"
+#include "read_store.h"
 #include "routes.h"
 
 #include <civetweb.h>
@@ -51,27 +52,47 @@
 #define DRAIN_IDLE_POLLS 3
 #define KEYS_POLL_MS 5000
 
-static int open_store(msg_store **store, const server_config *cfg) {
+/* Opens the store at `uri`; `setting` names it in the one-line error. */
+static int open_store(msg_store **store, const server_config *cfg, const char *uri,
+                      const char *setting) {
   msg_store_options opts = MSG_STORE_OPTIONS_INIT;
   opts.pool_size = (unsigned)cfg->pool_size;
   opts.pool_timeout_ms = (unsigned)cfg->db_timeout_ms;
   opts.timeout_ms = (unsigned)cfg->db_timeout_ms;
   msg_error err;
-  int rc = msg_store_open(store, cfg->database, &opts, &err);
+  int rc = msg_store_open(store, uri, &opts, &err);
   if (rc == MSG_OK)
     return 0;
   if (rc == MSG_ERR_INVALID) {
     /* A bad setting: one line naming it, exit status 2. */
-    fprintf(stderr, "msg-server: --database/MSG_DATABASE_URL: %s\n", err.message);
+    fprintf(stderr, "msg-server: %s: %s\n", setting, err.message);
     return 2;
   }
   cJSON *f = cJSON_CreateObject();
   if (f) {
+    cJSON_AddStringToObject(f, "store", setting);
     cJSON_AddStringToObject(f, "status", msg_status_str(rc));
     cJSON_AddStringToObject(f, "error", err.message);
   }
   msg__log_event(LOG_ERROR, "cannot open the store", f);
   return 1;
+}
+
+/* The primary, then the read store when one is set. A read store must open
+ * at start-up like the primary (see docs/scaling.md for a URI that falls
+ * back to the primary by itself); once running, a failing one only moves
+ * reads to the primary (read_store.h). */
+static int open_stores(server *srv, const server_config *cfg) {
+  int rc = open_store(&srv->store, cfg, cfg->database, "--database/MSG_DATABASE_URL");
+  if (rc == 0 && cfg->read_database) {
+    rc = open_store(&srv->read_store, cfg, cfg->read_database,
+                    "--read-database/MSG_READ_DATABASE_URL");
+    if (rc != 0) {
+      msg_store_close(srv->store);
+      srv->store = NULL;
+    }
+  }
+  return rc;
 }
 
 static struct mg_context *start_http(server *srv, const server_config *cfg) {
@@ -116,7 +137,7 @@ static struct mg_context *start_http(server *srv, const server_config *cfg) {
   return ctx;
 }
 
-static void log_listening(struct mg_context *ctx, const server_config *cfg, msg_store *store) {
+static void log_listening(struct mg_context *ctx, const server_config *cfg, const server *srv) {
   struct mg_server_port port;
   int port_number = cfg->listen_port;
   if (mg_get_server_ports(ctx, 1, &port) == 1)
@@ -125,7 +146,9 @@ static void log_listening(struct mg_context *ctx, const server_config *cfg, msg_
   if (f) {
     cJSON_AddStringToObject(f, "host", cfg->listen_host);
     cJSON_AddNumberToObject(f, "port", port_number);
-    cJSON_AddStringToObject(f, "backend", msg_store_scheme(store));
+    cJSON_AddStringToObject(f, "backend", msg_store_scheme(srv->store));
+    if (srv->read_store)
+      cJSON_AddStringToObject(f, "read_backend", msg_store_scheme(srv->read_store));
     cJSON_AddStringToObject(f, "version", MSG_SERVER_VERSION);
     cJSON_AddNumberToObject(f, "threads", cfg->threads);
   }
@@ -184,7 +207,7 @@ static int serve(server *srv, const sigset_t *signals) {
   struct mg_context *ctx = start_http(srv, cfg);
   if (!ctx)
     return 1;
-  log_listening(ctx, cfg, srv->store);
+  log_listening(ctx, cfg, srv);
 
   int sig = wait_for_stop(signals);
   atomic_store(&srv->draining, 1);
@@ -243,9 +266,16 @@ int main(int argc, char **argv) {
   mg_init_library(0);
 
   server srv = {.config = &cfg};
-  rc = open_store(&srv.store, &cfg);
-  if (rc == 0) {
+  rc = open_stores(&srv, &cfg);
+  if (rc == 0 && msg__read_store_watch_start(&srv) != 0) {
+    msg__log_message(LOG_ERROR, "cannot start the read store's watcher", NULL, NULL);
+    msg_store_close(srv.read_store);
+    msg_store_close(srv.store);
+    rc = 1;
+  } else if (rc == 0) {
     rc = serve(&srv, &signals);
+    msg__read_store_watch_stop();
+    msg_store_close(srv.read_store);
     msg_store_close(srv.store);
     msg__log_message(LOG_INFO, rc == 0 ? "stopped" : "failed to start", NULL, NULL);
   }

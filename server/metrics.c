@@ -7,6 +7,8 @@
  */
 #include "metrics.h"
 
+#include "read_store.h"
+
 #include <dirent.h>
 #include <stdarg.h>
 #include <pthread.h>
@@ -145,37 +147,69 @@ static void render_http(buffer *b) {
   pthread_mutex_unlock(&lock);
 }
 
-static void render_store(buffer *b, const msg_store *store) {
+/* A store's pool and error figures, as `prefix`_errors_total and so on:
+ * "msg_db" for the primary, "msg_read_db" for the read store. */
+static void render_pool(buffer *b, const msg_store *store, const char *prefix, const char *which) {
   msg_store_stats st;
   msg_store_stats_get(store, &st);
+  put(b,
+      "# HELP %s_errors_total Calls to the %s store that failed, by kind.\n"
+      "# TYPE %s_errors_total counter\n"
+      "%s_errors_total{kind=\"unavailable\"} %llu\n"
+      "%s_errors_total{kind=\"internal\"} %llu\n",
+      prefix, which, prefix, prefix, (unsigned long long)st.errors_unavailable, prefix,
+      (unsigned long long)st.errors_internal);
+  put(b,
+      "# HELP %s_pool_size Most connections the %s store's pool may hold.\n"
+      "# TYPE %s_pool_size gauge\n%s_pool_size %u\n",
+      prefix, which, prefix, prefix, st.pool_size);
+  put(b,
+      "# HELP %s_pool_connections Connections of the %s store, by state.\n"
+      "# TYPE %s_pool_connections gauge\n"
+      "%s_pool_connections{state=\"open\"} %u\n"
+      "%s_pool_connections{state=\"in_use\"} %u\n",
+      prefix, which, prefix, prefix, st.pool_open, prefix, st.pool_in_use);
+  put(b,
+      "# HELP %s_pool_waits_total Calls to the %s store that waited for a free connection.\n"
+      "# TYPE %s_pool_waits_total counter\n%s_pool_waits_total %llu\n",
+      prefix, which, prefix, prefix, (unsigned long long)st.pool_waits);
+  put(b,
+      "# HELP %s_pool_timeouts_total Calls to the %s store that gave up waiting for a "
+      "connection.\n# TYPE %s_pool_timeouts_total counter\n%s_pool_timeouts_total %llu\n",
+      prefix, which, prefix, prefix, (unsigned long long)st.pool_timeouts);
+}
+
+/* Where reads went (read_store.h); only with a read store. */
+static void render_reads(buffer *b, const server *srv) {
+  read_counts rc;
+  msg__read_counts_get(srv, &rc);
+  put(b,
+      "# HELP msg_reads_total Reads (get, list, search) by the store that answered them.\n"
+      "# TYPE msg_reads_total counter\n"
+      "msg_reads_total{store=\"primary\"} %llu\n"
+      "msg_reads_total{store=\"read\"} %llu\n",
+      rc.on_primary, rc.on_replica);
+  put(b,
+      "# HELP msg_read_fallbacks_total Reads the read store failed as unavailable, retried on "
+      "the primary.\n# TYPE msg_read_fallbacks_total counter\nmsg_read_fallbacks_total %llu\n",
+      rc.fallbacks);
+  put(b,
+      "# HELP msg_read_db_up Whether reads go to the read store now (0: taken out after a "
+      "failure).\n# TYPE msg_read_db_up gauge\nmsg_read_db_up %d\n",
+      rc.replica_up);
+}
+
+static void render_store(buffer *b, const server *srv) {
+  const msg_store *store = srv->store;
   put(b,
       "# HELP msg_messages_created_total Messages created by this process (replays excluded).\n"
       "# TYPE msg_messages_created_total counter\nmsg_messages_created_total %llu\n",
       (unsigned long long)atomic_load(&created_total));
-  put(b,
-      "# HELP msg_db_errors_total Store calls that failed, by kind.\n"
-      "# TYPE msg_db_errors_total counter\n"
-      "msg_db_errors_total{kind=\"unavailable\"} %llu\n"
-      "msg_db_errors_total{kind=\"internal\"} %llu\n",
-      (unsigned long long)st.errors_unavailable, (unsigned long long)st.errors_internal);
-  put(b,
-      "# HELP msg_db_pool_size Most database connections the pool may hold.\n"
-      "# TYPE msg_db_pool_size gauge\nmsg_db_pool_size %u\n",
-      st.pool_size);
-  put(b,
-      "# HELP msg_db_pool_connections Database connections, by state.\n"
-      "# TYPE msg_db_pool_connections gauge\n"
-      "msg_db_pool_connections{state=\"open\"} %u\n"
-      "msg_db_pool_connections{state=\"in_use\"} %u\n",
-      st.pool_open, st.pool_in_use);
-  put(b,
-      "# HELP msg_db_pool_waits_total Calls that waited for a free connection.\n"
-      "# TYPE msg_db_pool_waits_total counter\nmsg_db_pool_waits_total %llu\n",
-      (unsigned long long)st.pool_waits);
-  put(b,
-      "# HELP msg_db_pool_timeouts_total Calls that gave up waiting for a connection.\n"
-      "# TYPE msg_db_pool_timeouts_total counter\nmsg_db_pool_timeouts_total %llu\n",
-      (unsigned long long)st.pool_timeouts);
+  render_pool(b, store, "msg_db", "primary");
+  if (srv->read_store) {
+    render_pool(b, srv->read_store, "msg_read_db", "read");
+    render_reads(b, srv);
+  }
   put(b,
       "# HELP msg_build_info Build information.\n# TYPE msg_build_info gauge\n"
       "msg_build_info{version=\"%s\",libmsg_version=\"%s\",backend=\"%s\"} 1\n",
@@ -245,14 +279,14 @@ static void render_process(buffer *b) {
       boot_time + (double)start_ticks / (double)ticks);
 }
 
-char *msg__metrics_render(const msg_store *store, int open_connections) {
+char *msg__metrics_render(const server *srv, int open_connections) {
   buffer b = {0};
   render_http(&b);
   put(&b,
       "# HELP msg_http_open_connections Client connections being served (idle keep-alive "
       "included).\n# TYPE msg_http_open_connections gauge\nmsg_http_open_connections %d\n",
       open_connections);
-  render_store(&b, store);
+  render_store(&b, srv);
   render_process(&b);
   if (b.failed) {
     free(b.data);

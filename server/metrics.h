@@ -6,6 +6,8 @@
 #ifndef MSG_SERVER_METRICS_H
 #define MSG_SERVER_METRICS_H
 
+#include "http.h"
+
 #include <msg/msg.h>
 
 #include <stddef.h>
@@ -19,6 +21,9 @@ void msg__metrics_count_created(void);
 
 /* The whole exposition text (text format 0.0.4); caller frees with free().
  * NULL when out of memory. */
-char *msg__metrics_render(const msg_store *store, int open_connections);
+/* The exposition text (caller frees), NULL when out of memory. The msg_db_*
+ * series describe the primary store; with a read store, msg_read_db_* the
+ * same figures for it, and msg_reads_total where reads went. */
+char *msg__metrics_render(const server *srv, int open_connections);
 
 #endif

@@ -63,7 +63,8 @@ static int prepare(request_ctx *req) {
                       MG_MAX_HEADERS - 1);
     return -1;
   }
-  if (msg__http_check_host(req) != 0 || msg__http_check_framing(req) != 0)
+  if (msg__http_check_host(req) != 0 || msg__http_check_single_headers(req) != 0 ||
+      msg__http_check_framing(req) != 0)
     return -1;
   return 0;
 }

@@ -3,7 +3,8 @@
  * strictly increasing process-wide with a compare-and-swap: two messages
  * created in the same microsecond, or across a small backwards clock step,
  * still get distinct, ordered times, and the ids derived from them (uuid.c)
- * stay ordered too.
+ * stay ordered too. The monotonic clock is reached through a pointer that
+ * tests may replace (see clock.h).
  */
 #include "clock.h"
 
@@ -11,6 +12,10 @@
 #include <time.h>
 
 static _Atomic int64_t last_micros;
+
+static void monotonic_now(struct timespec *now) { clock_gettime(CLOCK_MONOTONIC, now); }
+
+void (*msg__clock_monotonic)(struct timespec *now) = monotonic_now;
 
 int64_t msg__clock_next_micros(void) {
   struct timespec ts;

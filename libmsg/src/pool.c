@@ -2,12 +2,14 @@
  * Connection pool: an idle stack under one mutex, grown lazily up to its size.
  * Connecting and disconnecting happen outside the mutex so that a slow or
  * unreachable database never blocks threads that hold healthy connections.
- * Waits use CLOCK_MONOTONIC so that wall-clock jumps cannot stretch them.
+ * Waits use CLOCK_MONOTONIC so that wall-clock jumps cannot stretch them
+ * (read through clock.h's seam, so tests can place "now").
  */
 #include "pool.h"
 
 #include "alloc.h"
 #include "backend_call.h"
+#include "clock.h"
 
 #include <errno.h>
 #include <time.h>
@@ -37,9 +39,8 @@ int msg__pool_init(msg__pool *pool, unsigned int size, msg_error *err) {
   return MSG_OK;
 }
 
-static struct timespec deadline_after(unsigned int ms) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
+struct timespec msg__pool_deadline(struct timespec now, unsigned int ms) {
+  struct timespec t = now;
   t.tv_sec += ms / 1000;
   t.tv_nsec += (long)(ms % 1000) * 1000000L;
   if (t.tv_nsec >= 1000000000L) {
@@ -47,6 +48,12 @@ static struct timespec deadline_after(unsigned int ms) {
     t.tv_nsec -= 1000000000L;
   }
   return t;
+}
+
+static struct timespec deadline_after(unsigned int ms) {
+  struct timespec now;
+  msg__clock_monotonic(&now);
+  return msg__pool_deadline(now, ms);
 }
 
 int msg__pool_acquire(msg_store *store, msg_backend_conn **out, msg_error *err) {

@@ -82,18 +82,18 @@ static int is_ascii_word_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+/* An ASCII segment is one word (or empty): fold_words cuts the text at
+ * every ASCII separator that ASCII or the end follows, so a segment without
+ * a non-ASCII byte holds letters and digits only. */
 static int ascii_segment(word_buf *w, const char *text, size_t len, msg_error *err) {
-  /* Each byte adds at most itself and a space. */
-  int rc = reserve(w, 2 * len + 1, err);
+  /* The word and the space before it. */
+  int rc = reserve(w, len + 1, err);
   size_t chars_in_word = 0;
   for (size_t i = 0; rc == MSG_OK && i < len; i++) {
     char c = text[i];
     if (c >= 'A' && c <= 'Z')
       c = (char)(c - 'A' + 'a');
-    if (is_ascii_word_char(c))
-      add_word_char(w, &c, 1, &chars_in_word);
-    else
-      chars_in_word = 0;
+    add_word_char(w, &c, 1, &chars_in_word);
   }
   return rc;
 }

@@ -4,8 +4,9 @@
  *   conformance URI [--fresh]
  *
  * URI is a store URI, or "env:NAME" to read it from the environment variable
- * NAME; when that is unset or empty the run exits 77, which meson reports as
- * a skip (so a missing database is never mistaken for a pass). --fresh
+ * NAME; when that is unset or empty the run exits 99, which meson reports as
+ * an error (so a missing database is never mistaken for a pass), or 77, a
+ * skip, when MSG_ALLOW_SKIP=1. --fresh
  * deletes the SQLite file named by a "sqlite:PATH" URI (and its journal
  * files) first, so that a run starts from a new database and exercises the
  * migrations. The reopen suite only runs for stores that outlive their
@@ -19,7 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
+/* meson: 77 is a skip, 99 an error. A skip proves nothing, so a missing
+ * database is an error unless MSG_ALLOW_SKIP=1 says a skip is acceptable. */
 #define EXIT_SKIP 77
+#define EXIT_ERROR 99
 
 static int remove_file(const char *path, const char *suffix) {
   size_t len = strlen(path) + strlen(suffix) + 1;
@@ -60,8 +64,11 @@ int main(int argc, char **argv) {
   if (strncmp(conf_uri, "env:", 4) == 0) {
     conf_uri = getenv(conf_uri + 4);
     if (!conf_uri || conf_uri[0] == '\0') {
-      fprintf(stderr, "conformance: %s is not set; skipping\n", argv[1] + 4);
-      return EXIT_SKIP;
+      const char *allow = getenv("MSG_ALLOW_SKIP");
+      int skip = allow && strcmp(allow, "1") == 0;
+      fprintf(stderr, "conformance: %s is not set; %s\n", argv[1] + 4,
+              skip ? "skipping (MSG_ALLOW_SKIP=1)" : "an error (MSG_ALLOW_SKIP=1 makes it a skip)");
+      return skip ? EXIT_SKIP : EXIT_ERROR;
     }
   }
   if (argc == 3 && remove_sqlite_file(conf_uri) != 0)

@@ -5,12 +5,16 @@
     api_check.py list   BASE ACCOUNT ID            -> the account's first page holds ID
     api_check.py search BASE SENDER WORD ID        -> searching SENDER's messages for WORD finds ID
     api_check.py status BASE PATH CODE             -> GET PATH answers CODE
+    api_check.py framing BASE                      -> an obs-folded header line hiding a
+                                                      second request is one 400 (the
+                                                      image's civetweb carries our patch)
 
 Exits 0 when the step holds, 1 with the reason on stderr when it does not.
 Only the standard library, so the host needs nothing but python3.
 """
 import json
 import os
+import socket
 import sys
 import urllib.error
 import urllib.parse
@@ -80,8 +84,34 @@ def main(argv):
         status, raw = call("GET", base + path)
         if status != int(code):
             fail("GET %s: status %d, expected %s: %s" % (path, status, code, raw[:300]))
+    elif step == "framing" and len(args) == 1:
+        framing(args[0])
     else:
         fail(__doc__)
+
+
+def framing(base):
+    """Unpatched civetweb 1.15 ends the headers at the line " folded", drops
+    the Content-Length after it, answers the POST and then serves its body as
+    a second request; the patched parser refuses the request."""
+    host, _, port = urllib.parse.urlsplit(base).netloc.partition(":")
+    inner = b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+    data = (b"POST /healthz HTTP/1.1\r\nHost: t\r\n folded\r\n" +
+            b"Content-Length: %d\r\n\r\n" % len(inner) + inner)
+    with socket.create_connection((host, int(port or 80)), timeout=TIMEOUT_S) as s:
+        s.sendall(data)
+        reply = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except (socket.timeout, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            reply += chunk
+    statuses = [line.split(b" ")[1] for line in reply.split(b"\r\n") if line.startswith(b"HTTP/1.")]
+    if statuses != [b"400"]:
+        fail("framing: expected one 400, got %s: %r" % (statuses, reply[:300]))
 
 
 if __name__ == "__main__":

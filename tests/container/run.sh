@@ -245,6 +245,20 @@ with tarfile.open(sys.argv[1]) as t:
 print(text)
 sys.exit(0 if re.search(r"^libpq5:\S+ \d", text, re.M) else 1)
 PY
+check "image records its civetweb (Debian source 1.15+dfsg with our patch, linked statically)" \
+  python3 - "$work/rootfs.tar" <<'PY'
+import re, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    names = {m.name.lstrip("./"): m for m in t.getmembers()}
+    text = t.extractfile(names["usr/share/doc/msg-server/civetweb.txt"]).read().decode()
+    print(text)
+    shared = [n for n in names if "libcivetweb" in n]
+    ok = (re.match(r"^civetweb 1\.15\+dfsg-\S+ \(Debian source package\) with "
+                   r"server/civetweb/strict-http\.patch", text)
+          and "usr/share/doc/civetweb/copyright" in names and not shared)
+print("shared civetweb libraries:", shared)
+sys.exit(0 if ok else 1)
+PY
 
 # --- API keys ----------------------------------------------------------------
 # An operator key made by the image itself; the file is mounted read-only
@@ -286,6 +300,8 @@ if check "sqlite: starts read-only as non-root with the volume and answers /heal
   check "sqlite: GET /readyz answers 200" python3 "$here/api_check.py" status "$base" /readyz 200
   check "sqlite: /v1 without a key answers 401" env MSG_TEST_TOKEN= \
     python3 "$here/api_check.py" status "$base" /v1/messages 401
+  check "sqlite: a header line civetweb 1.15 would drop (obs-fold) is refused: the patched civetweb" \
+    python3 "$here/api_check.py" framing "$base"
   api_round_trip sqlite "$base" "$account" "$sender" "$word"
   mountpoint=$(podman volume inspect --format '{{.Mountpoint}}' "$volume")
   check "sqlite: the database file is in the volume, owned by $uid" owned_by_uid "$mountpoint/msg.db"

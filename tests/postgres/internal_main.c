@@ -3,7 +3,8 @@
  *
  *   postgres-internal SUITE     SUITE: values, plans, session
  *
- * Exits 77 (meson: skipped) when MSG_TEST_PG_URI is not set. Also holds the
+ * Exits 99 (meson: error; 77, skipped, with MSG_ALLOW_SKIP=1) when
+ * MSG_TEST_PG_URI is not set. Also holds the
  * fixture the suites share: the backend opened directly, on a database of
  * its own.
  */
@@ -78,7 +79,7 @@ int main(int argc, char **argv) {
     if (strcmp(argv[1], suites[i].name) != 0)
       continue;
     if (!pgt_uri()) {
-      fprintf(stderr, "postgres-internal: MSG_TEST_PG_URI is not set; skipping\n");
+      fprintf(stderr, "postgres-internal: MSG_TEST_PG_URI is not set (an error unless MSG_ALLOW_SKIP=1)\n");
       return PGT_EXIT_SKIP;
     }
     SRunner *runner = srunner_create(suites[i].make());

@@ -3,9 +3,10 @@
  *
  *   postgres-tests SUITE      SUITE: migrate, outage, idempotency, secrets
  *
- * Exits 77 (meson: skipped) when the environment does not name a database
- * (and, for the outage suite, the cluster to stop), so that a missing server
- * is never mistaken for a pass; scripts/test treats a skip as a failure.
+ * Exits 99 (meson: error; 77, skipped, with MSG_ALLOW_SKIP=1) when the
+ * environment does not name a database (and, for the outage suite, the
+ * cluster to stop), so that a missing server is never mistaken for a pass;
+ * scripts/test treats a skip as a failure too.
  */
 #include "pgtest_suites.h"
 
@@ -40,7 +41,7 @@ int main(int argc, char **argv) {
       continue;
     const char *missing = missing_env(suites[i].needs_cluster);
     if (missing) {
-      fprintf(stderr, "postgres-tests: %s is not set; skipping\n", missing);
+      fprintf(stderr, "postgres-tests: %s is not set (an error unless MSG_ALLOW_SKIP=1)\n", missing);
       return PGT_EXIT_SKIP;
     }
     SRunner *runner = srunner_create(suites[i].make());

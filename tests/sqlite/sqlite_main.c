@@ -15,7 +15,7 @@ static const struct {
 } suites[] = {
     {"plan", plan_suite},   {"schema", schema_suite}, {"insert", insert_suite},
     {"query", query_suite}, {"uri", uri_suite},       {"memory", memory_suite},
-    {"text", text_suite},
+    {"text", text_suite},   {"faults", faults_suite},
 };
 
 int main(int argc, char **argv) {

@@ -19,6 +19,7 @@ Suite *query_suite(void);
 Suite *uri_suite(void);
 Suite *memory_suite(void);
 Suite *text_suite(void);
+Suite *faults_suite(void);
 
 /* A temporary folder; `path` is where a test's database file goes. */
 typedef struct test_dir {

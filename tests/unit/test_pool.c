@@ -2,10 +2,13 @@
  * pool.c and backend_call.c, on the call-counting fake: connections are
  * reused, grow lazily to pool_size, a call waits for a free one and gives up
  * after pool_timeout_ms, a connection that reported MSG_ERR_UNAVAILABLE is
- * replaced, and missing optional methods give MSG_ERR_UNSUPPORTED.
+ * replaced, and missing optional methods give MSG_ERR_UNSUPPORTED. The
+ * deadline arithmetic is checked on its own (every carry into the seconds),
+ * and through clock.h's monotonic seam, that the wait is measured from it.
  */
 #include "unit.h"
 
+#include "clock.h"
 #include "fake_backend.h"
 #include "pool.h"
 
@@ -284,6 +287,84 @@ START_TEST(calls__pass_the_backend_message_on) {
 }
 END_TEST
 
+START_TEST(pool__deadline_adds_milliseconds_and_carries_into_seconds) {
+  static const struct {
+    struct timespec now;
+    unsigned int ms;
+    struct timespec want;
+  } cases[] = {
+      {{5, 0}, 0, {5, 0}},
+      {{5, 0}, 1, {5, 1000000}},
+      {{5, 1}, 999, {5, 999000001}},
+      {{5, 0}, 1000, {6, 0}},
+      {{5, 250000000}, 1750, {7, 0}},
+      {{5, 999000000}, 1, {6, 0}},
+      {{5, 999999999}, 1, {6, 999999}},
+      {{5, 999999999}, 999, {6, 998999999}},
+      {{5, 500000000}, 2500, {8, 0}},
+      {{5, 123456789}, 4294967295u, {5 + 4294967, 418456789}},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    struct timespec got = msg__pool_deadline(cases[i].now, cases[i].ms);
+    ck_assert_msg(got.tv_sec == cases[i].want.tv_sec && got.tv_nsec == cases[i].want.tv_nsec,
+                  "{%lld, %ld} + %u ms = {%lld, %ld}, want {%lld, %ld}",
+                  (long long)cases[i].now.tv_sec, cases[i].now.tv_nsec, cases[i].ms,
+                  (long long)got.tv_sec, got.tv_nsec, (long long)cases[i].want.tv_sec,
+                  cases[i].want.tv_nsec);
+  }
+}
+END_TEST
+
+/* Where the seam puts "now", relative to the real monotonic clock. */
+static long long seam_offset_ns;
+static int seam_at_second_end; /* "now" is the last nanosecond of its second */
+
+static void seam_now(struct timespec *now) {
+  clock_gettime(CLOCK_MONOTONIC, now);
+  long long ns = (long long)now->tv_sec * 1000000000LL + now->tv_nsec + seam_offset_ns;
+  now->tv_sec = (time_t)(ns / 1000000000LL);
+  now->tv_nsec = seam_at_second_end ? 999999999L : (long)(ns % 1000000000LL);
+}
+
+static long waited_ms_for_a_full_pool(unsigned int timeout_ms) {
+  fake_config config = {0};
+  msg_store *store = open_pool(&config, 1, timeout_ms);
+  msg_backend_conn *held, *extra;
+  msg_error err = {0};
+  assert_ok(msg__pool_acquire(store, &held, &err), err);
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  assert_error(msg__pool_acquire(store, &extra, &err), err, MSG_ERR_UNAVAILABLE, "");
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  ck_assert_uint_eq(stats_of(store).pool_timeouts, 1);
+  msg__pool_release(store, held, MSG_OK);
+  msg_store_close(store);
+  return (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+START_TEST(pool__waits_are_measured_from_the_monotonic_seam) {
+  void (*real)(struct timespec *) = msg__clock_monotonic;
+  msg__clock_monotonic = seam_now;
+  /* "Now" ten seconds ago: a 2 s deadline has already passed. */
+  seam_offset_ns = -10000000000LL;
+  seam_at_second_end = 0;
+  long ms = waited_ms_for_a_full_pool(2000);
+  ck_assert_msg(ms < 1000, "waited %ld ms for a deadline in the past", ms);
+  /* "Now" half a second behind: a 700 ms wait ends after about 200 ms. */
+  seam_offset_ns = -500000000LL;
+  ms = waited_ms_for_a_full_pool(700);
+  ck_assert_msg(ms >= 150 && ms < 650, "waited %ld ms, want about 200", ms);
+  /* The last nanosecond of a second, plus 1 ms: the carry must make a valid
+   * deadline (a tv_nsec of 10^9 or more would make the wait fail at once,
+   * EINVAL, and spin), within a second and a millisecond of the real now. */
+  seam_offset_ns = 0;
+  seam_at_second_end = 1;
+  ms = waited_ms_for_a_full_pool(1);
+  ck_assert_msg(ms < 1100, "waited %ld ms", ms);
+  msg__clock_monotonic = real;
+}
+END_TEST
+
 Suite *pool_suite(void) {
   Suite *s = suite_create("pool");
   TCase *tc = unit_tcase("pool");
@@ -299,6 +380,8 @@ Suite *pool_suite(void) {
   tcase_add_test(tc, calls__without_a_method_are_unsupported);
   tcase_add_test(tc, calls__fill_a_message_when_the_backend_gives_none);
   tcase_add_test(tc, calls__pass_the_backend_message_on);
+  tcase_add_test(tc, pool__deadline_adds_milliseconds_and_carries_into_seconds);
+  tcase_add_test(tc, pool__waits_are_measured_from_the_monotonic_seam);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -20,6 +20,18 @@
  * statements, planned with the values (pg_query.c), and force_generic_plan
  * would plan them blind as well. Forcing custom plans everywhere instead
  * would re-plan every get and list page, which costs more than running it.
+ *
+ * One URI parameter is libmsg's own and is taken out before libpq sees the
+ * URI (libpq refuses parameters it does not know): pooler=transaction says
+ * that a transaction-mode pooler (PgBouncer, RDS Proxy) sits between libmsg
+ * and PostgreSQL. A pooler gives each transaction whichever server
+ * connection is free, so a statement prepared by name on one is missing on
+ * the next, and PgBouncer refuses startup options it does not track. With
+ * it, every statement is sent unnamed (parsed and planned each time) and
+ * only the URI's own options are sent. pooler=none (the default) is a
+ * direct connection with named statements and cached plans. A pooler
+ * cannot be detected reliably from the client side (PgBouncer reports the
+ * server's version and settings as its own), hence an explicit setting.
  */
 #include "pg_backend.h"
 
@@ -109,6 +121,12 @@ static int build_options(pg_backend *b, const char *uri_options, msg_error *err)
   const char *base = uri_options && uri_options[0] ? uri_options : getenv("PGOPTIONS");
   if (!base)
     base = "";
+  if (b->transaction_pooler) {
+    /* Only what the URI or PGOPTIONS asked for (see the top of this file). */
+    b->options = strdup(base);
+    return b->options ? MSG_OK
+                      : msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory opening the store");
+  }
   static const char fmt[] = "%s%s-c statement_timeout=%u -c TimeZone=UTC -c client_encoding=UTF8"
                             " -c plan_cache_mode=auto";
   const char *sep = base[0] ? " " : "";
@@ -120,8 +138,49 @@ static int build_options(pg_backend *b, const char *uri_options, msg_error *err)
   return MSG_OK;
 }
 
+/* Takes libmsg's "pooler" parameter out of the copied URI's query string
+ * (see the top of this file) and records it. Parameters are "&"-separated
+ * after the first "?"; the rest of the URI is left byte for byte. */
+static int take_pooler(pg_backend *b, msg_error *err) {
+  char *query = strchr(b->uri, '?');
+  if (!query)
+    return MSG_OK;
+  char *out = query + 1;
+  int seen = 0;
+  for (char *p = query + 1; *p;) {
+    size_t len = strcspn(p, "&");
+    int ours = len >= 7 && strncmp(p, "pooler=", 7) == 0;
+    if (ours) {
+      const char *value = p + 7;
+      size_t value_len = len - 7;
+      if (seen)
+        return invalid_uri(err, "pooler is given twice");
+      seen = 1;
+      if (value_len == 11 && strncmp(value, "transaction", 11) == 0)
+        b->transaction_pooler = 1;
+      else if (!(value_len == 4 && strncmp(value, "none", 4) == 0))
+        return invalid_uri(err, "pooler must be transaction or none");
+    } else if (len > 0) {
+      if (out != query + 1)
+        *out++ = '&';
+      memmove(out, p, len);
+      out += len;
+    }
+    p += len;
+    if (*p == '&')
+      p++;
+  }
+  /* Nothing left after "?": drop it too. */
+  if (out == query + 1)
+    out = query;
+  *out = '\0';
+  return MSG_OK;
+}
+
 static int read_uri(pg_backend *b, const char *uri, msg_error *err) {
   int rc = copy_uri(b, uri, err);
+  if (rc == MSG_OK)
+    rc = take_pooler(b, err);
   if (rc != MSG_OK)
     return rc;
   char *parse_error = NULL;

@@ -33,6 +33,10 @@ typedef struct pg_backend {
   char tcp_user_timeout[16];
   unsigned int timeout_ms;
   unsigned int wait_ms; /* client-side bound on one round trip (pg_conn.c) */
+  /* The URI said pooler=transaction (pg_backend.c): a transaction-mode
+   * pooler sits in front, so no statement is prepared by name and no
+   * session settings are sent at startup. */
+  int transaction_pooler;
 } pg_backend;
 
 enum { PG_STMT_INSERT, PG_STMT_FIND_BY_KEY, PG_STMT_COUNT };
@@ -103,6 +107,17 @@ void msg__pg_param_int64_array(pg_params *p, int n, const int64_t *values, size_
 void msg__pg_param_text_array(pg_params *p, int n, const char *const *values, size_t count);
 /* 'term1' & 'term2' & ...: every term a quoted lexeme, so none is parsed. */
 void msg__pg_param_tsquery(pg_params *p, int n, const char *const *terms, size_t count);
+
+/* pg_conn.c: sends `sql` with the parameters `p` as the statement `name`,
+ * prepared on this connection the first time (see msg__pg_prepare). Behind
+ * a transaction-mode pooler the statement is sent unnamed instead, parsed
+ * and planned each time, since a name prepared on one server connection is
+ * unknown on the next. `types` may be NULL (see msg__pg_prepare); `sql` may
+ * be NULL once *prepared is set on a direct connection. On MSG_OK
+ * *sent is what the PQsend* function returned, for msg__pg_await. */
+int msg__pg_send_statement(pg_conn *c, unsigned char *prepared, const char *name, const char *sql,
+                           const Oid *types, const pg_params *p, int result_format, int *sent,
+                           msg_error *err);
 
 /* Whether PostgreSQL stores `micros` as a finite timestamptz. */
 int msg__pg_time_in_range(int64_t micros);

@@ -7,6 +7,10 @@
  * earlier ones: application_name and the keepalive tuning come before the
  * URI (a URI may change them), the timeouts and session options after it
  * (the store's timeout is a promise of the API, so a URI cannot lift it).
+ * Behind a transaction-mode pooler (pooler=transaction in the URI) the
+ * session options are left out, because PgBouncer refuses a startup
+ * parameter it does not track and would apply them to one server
+ * connection among many; libmsg's own deadline still bounds every call.
  *
  * Statements are sent asynchronously and awaited with poll() against a
  * deadline. The server's statement_timeout normally ends a slow statement
@@ -125,6 +129,21 @@ int msg__pg_prepare(pg_conn *c, unsigned char *prepared, const char *name, const
   return MSG_OK;
 }
 
+int msg__pg_send_statement(pg_conn *c, unsigned char *prepared, const char *name, const char *sql,
+                           const Oid *types, const pg_params *p, int result_format, int *sent,
+                           msg_error *err) {
+  if (c->backend->transaction_pooler) {
+    *sent = PQsendQueryParams(c->db, sql, p->count, types, p->values, p->lengths, p->formats,
+                              result_format);
+    return MSG_OK;
+  }
+  int rc = msg__pg_prepare(c, prepared, name, sql, p->count, types, err);
+  if (rc == MSG_OK)
+    *sent = PQsendQueryPrepared(c->db, name, p->count, p->values, p->lengths, p->formats,
+                                result_format);
+  return rc;
+}
+
 /* libpq prints notices ("relation ... already exists, skipping") on stderr;
  * a library must not write to its host program's stderr. */
 static void ignore_notice(void *arg, const char *message) {}
@@ -156,6 +175,8 @@ int msg__pg_connect(msg_backend *backend, msg_backend_conn **out, msg_error *err
       {"options", b->options},
       {"client_encoding", "UTF8"},
   };
+  /* Behind a transaction pooler "options" holds only the URI's own (see
+   * pg_backend.c); libpq sends nothing for an empty value. */
   enum { SETTINGS = sizeof settings / sizeof settings[0] };
   const char *keys[SETTINGS + 1], *values[SETTINGS + 1];
   for (size_t i = 0; i < SETTINGS; i++) {

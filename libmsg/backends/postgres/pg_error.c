@@ -7,8 +7,12 @@
  * crashing or starting up (57P01..57P03), our statement timeout (57014),
  * too many connections (53300) and the connection exception class (08).
  * Serialisation failures and deadlocks (40001, 40P01) are also transient
- * and go the same way. Everything else, a unique violation on message_id
- * included, is a bug or a damaged database: MSG_ERR_INTERNAL.
+ * and go the same way, and so does a write refused because the server is
+ * read-only (25006): after a failover the connection may lead to a demoted
+ * primary or a standby, and a fresh connection with
+ * target_session_attrs=read-write finds the new primary. Everything else,
+ * a unique violation on message_id included, is a bug or a damaged
+ * database: MSG_ERR_INTERNAL.
  *
  * The text comes from the server's primary message or libpq's connection
  * error. Neither is meant to contain the password, but a URI can put it in
@@ -20,8 +24,8 @@
 #include <string.h>
 
 static int transient(const char *sqlstate) {
-  static const char *const states[] = {"57P01", "57P02", "57P03", "57014",
-                                       "53300", "40001", "40P01", NULL};
+  static const char *const states[] = {"57P01", "57P02", "57P03", "57014", "53300",
+                                       "40001", "40P01", "25006", NULL};
   if (!sqlstate)
     return 0;
   if (strncmp(sqlstate, "08", 2) == 0)

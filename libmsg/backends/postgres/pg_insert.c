@@ -30,19 +30,17 @@ static const char find_by_key_sql[] =
 
 static int push_existing(pg_conn *c, const msg_backend_record *record, msg_backend_rows *existing,
                          msg_error *err) {
-  int rc = msg__pg_prepare(c, &c->prepared[PG_STMT_FIND_BY_KEY], "msg_find_by_key", find_by_key_sql,
-                           2, NULL, err);
-  if (rc != MSG_OK)
-    return rc;
   pg_params p;
   msg__pg_params_init(&p, 2);
   msg__pg_param_int64(&p, 1, record->message->account_id);
   msg__pg_param_text(&p, 2, record->idempotency_key);
-  PGresult *res;
-  rc = msg__pg_await(c,
-                     PQsendQueryPrepared(c->db, "msg_find_by_key", p.count, p.values, p.lengths,
-                                         p.formats, PG_BINARY_RESULTS),
-                     PGRES_TUPLES_OK, &res, err, "reading the message holding the idempotency key");
+  int sent = 0;
+  int rc = msg__pg_send_statement(c, &c->prepared[PG_STMT_FIND_BY_KEY], "msg_find_by_key",
+                                  find_by_key_sql, NULL, &p, PG_BINARY_RESULTS, &sent, err);
+  PGresult *res = NULL;
+  if (rc == MSG_OK)
+    rc = msg__pg_await(c, sent, PGRES_TUPLES_OK, &res, err,
+                       "reading the message holding the idempotency key");
   msg__pg_params_free(&p);
   if (rc != MSG_OK)
     return rc;
@@ -62,9 +60,6 @@ int msg__pg_insert(msg_backend *backend, msg_backend_conn *conn, const msg_backe
     return msg_error_set(err, MSG_ERR_INTERNAL, NULL,
                          "postgres: created_at %lld is before the earliest time PostgreSQL stores",
                          (long long)m->created_at);
-  int rc = msg__pg_prepare(c, &c->prepared[PG_STMT_INSERT], "msg_insert", insert_sql, 8, NULL, err);
-  if (rc != MSG_OK)
-    return rc;
   pg_params p;
   msg__pg_params_init(&p, 8);
   msg__pg_param_text(&p, 1, m->message_id);
@@ -75,10 +70,12 @@ int msg__pg_insert(msg_backend *backend, msg_backend_conn *conn, const msg_backe
   msg__pg_param_time(&p, 6, m->created_at);
   msg__pg_param_text(&p, 7, record->idempotency_key);
   msg__pg_param_text(&p, 8, record->search_text ? record->search_text : "");
-  PGresult *res;
-  rc = msg__pg_await(
-      c, PQsendQueryPrepared(c->db, "msg_insert", p.count, p.values, p.lengths, p.formats, 0),
-      PGRES_TUPLES_OK, &res, err, "inserting a message");
+  int sent = 0;
+  int rc = msg__pg_send_statement(c, &c->prepared[PG_STMT_INSERT], "msg_insert", insert_sql, NULL,
+                                  &p, 0, &sent, err);
+  PGresult *res = NULL;
+  if (rc == MSG_OK)
+    rc = msg__pg_await(c, sent, PGRES_TUPLES_OK, &res, err, "inserting a message");
   msg__pg_params_free(&p);
   if (rc != MSG_OK)
     return rc;

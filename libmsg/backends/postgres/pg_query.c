@@ -164,15 +164,21 @@ int msg__pg_search_is_prepared(const msg_backend_query *q) {
                               q->sender_number_count == 1 || q->receiver_number_count == 1));
 }
 
-static int prepare_shape(pg_conn *c, const msg_backend_query *q, unsigned int shape,
-                         const char *name, msg_error *err) {
+/* The SQL of a named shape is built only when it is first prepared. Not
+ * used behind a transaction pooler (see send_query). */
+static int send_named_shape(pg_conn *c, const msg_backend_query *q, unsigned int shape,
+                            const pg_params *p, int *sent, msg_error *err) {
+  char name[24];
+  snprintf(name, sizeof name, "msg_search_%u", shape);
   if (c->search_prepared[shape])
-    return MSG_OK;
+    return msg__pg_send_statement(c, &c->search_prepared[shape], name, NULL, NULL, p,
+                                  PG_BINARY_RESULTS, sent, err);
   Oid types[PG_SEARCH_PARAMS];
   char *sql = msg__pg_search_sql(q, types);
   if (!sql)
     return msg_error_set(err, MSG_ERR_NOMEM, NULL, "out of memory building a query");
-  int rc = msg__pg_prepare(c, &c->search_prepared[shape], name, sql, PG_SEARCH_PARAMS, types, err);
+  int rc = msg__pg_send_statement(c, &c->search_prepared[shape], name, sql, types, p,
+                                  PG_BINARY_RESULTS, sent, err);
   free(sql);
   return rc;
 }
@@ -216,15 +222,10 @@ void msg__pg_query_cache_free(pg_conn *c) {
 static int send_query(pg_conn *c, const msg_backend_query *q, const pg_params *p, int *sent,
                       msg_error *err) {
   unsigned int shape = shape_of(q);
-  if (msg__pg_search_is_prepared(q)) {
-    char name[24];
-    snprintf(name, sizeof name, "msg_search_%u", shape);
-    int rc = prepare_shape(c, q, shape, name, err);
-    if (rc == MSG_OK)
-      *sent = PQsendQueryPrepared(c->db, name, p->count, p->values, p->lengths, p->formats,
-                                  PG_BINARY_RESULTS);
-    return rc;
-  }
+  /* Behind a transaction pooler every shape goes unnamed, and the cached
+   * SQL of the unnamed path saves rebuilding it. */
+  if (msg__pg_search_is_prepared(q) && !c->backend->transaction_pooler)
+    return send_named_shape(c, q, shape, p, sent, err);
   const pg_unnamed *u = NULL;
   int rc = unnamed_shape(c, q, shape, &u, err);
   if (rc == MSG_OK)
