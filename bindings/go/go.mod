@@ -1,0 +1,3 @@
+module libmsg/bindings/go
+
+go 1.19
