@@ -23,8 +23,9 @@ import * as labels from "./policy/labels.mjs";
 import * as shutdown from "./policy/shutdown.mjs";
 import * as rollout from "./policy/rollout.mjs";
 import * as references from "./policy/references.mjs";
+import * as ingress from "./policy/ingress.mjs";
 
-const POLICIES = [probes, resources, securityContext, selectors, images, networkPolicies, labels, shutdown, rollout, references];
+const POLICIES = [probes, resources, securityContext, selectors, images, networkPolicies, labels, shutdown, rollout, references, ingress];
 
 function parseArgs(argv) {
   const o = { file: undefined, label: "manifests", requireDigest: false, minReplicas: 2, expect: undefined, externalSecrets: [] };

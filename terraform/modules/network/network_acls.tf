@@ -9,9 +9,10 @@ locals {
   vpc_cidr = aws_vpc.main.cidr_block
 
   public_ingress = {
-    # HTTPS to the load balancer. The Ingress listens on 443 only; a listener
-    # on 80 that redirects to HTTPS would need 80 here too.
+    # HTTPS to the load balancer, and HTTP on 80, which the Ingress's only
+    # listener there answers with a redirect to 443 (ssl-redirect).
     100 = { protocol = "tcp", cidr = "0.0.0.0/0", from = 443, to = 443 }
+    101 = { protocol = "tcp", cidr = "0.0.0.0/0", from = 80, to = 80 }
     # Replies to connections the NAT gateways made, which arrive on the
     # gateway's ports 1024-65535. 3389 (RDP) is left out so that no rule
     # from the internet covers a remote-administration port (checkov
