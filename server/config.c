@@ -17,7 +17,7 @@
 #include <string.h>
 
 #ifndef MSG_SERVER_VERSION
-#define MSG_SERVER_VERSION "0.0.0"
+#define MSG_SERVER_VERSION MSG_VERSION_STRING /* the one version: msg/version.h */
 #endif
 
 typedef enum kind {

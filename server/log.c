@@ -73,11 +73,17 @@ void msg__log_event(log_level level, const char *msg, cJSON *fields) {
     len = (size_t)(p - line);
   }
   /* A line that cannot be built still leaves a trace, so that running out of
-   * memory is visible in the logs. */
-  static const char lost[] =
-      "{\"level\":\"error\",\"message\":\"a log line was lost: out of memory\"}\n";
+   * memory is visible in the logs; it keeps the log contract (time, level,
+   * message). Only our own timestamp goes into this fixed buffer. */
+  char lost[sizeof now + 96];
+  if (!line) {
+    int n = snprintf(lost, sizeof lost,
+                     "{\"time\":\"%s\",\"level\":\"error\",\"message\":\"a log line was lost: out of memory\"}\n",
+                     now);
+    len = n > 0 && (size_t)n < sizeof lost ? (size_t)n : 0;
+  }
   pthread_mutex_lock(&out_lock);
-  fwrite(line ? line : lost, 1, line ? len : sizeof lost - 1, stdout);
+  fwrite(line ? line : lost, 1, len, stdout);
   fflush(stdout);
   pthread_mutex_unlock(&out_lock);
   free(line);

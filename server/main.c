@@ -42,7 +42,7 @@
 #include <time.h>
 
 #ifndef MSG_SERVER_VERSION
-#define MSG_SERVER_VERSION "0.0.0"
+#define MSG_SERVER_VERSION MSG_VERSION_STRING /* the one version: msg/version.h */
 #endif
 
 /* How often the drain looks at the open connections, and how many looks in

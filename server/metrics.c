@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #ifndef MSG_SERVER_VERSION
-#define MSG_SERVER_VERSION "0.0.0"
+#define MSG_SERVER_VERSION MSG_VERSION_STRING /* the one version: msg/version.h */
 #endif
 
 static const double buckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

@@ -1,12 +1,8 @@
 /*
- * The library version, spelled from the MSG_VERSION_* macros of msg.h so the
- * header and the binary cannot disagree.
+ * The library version, the MSG_VERSION_STRING generated into msg/version.h
+ * from the meson project version, so the header and the binary cannot
+ * disagree.
  */
 #include <msg/msg.h>
 
-#define MSG_STR_(x) #x
-#define MSG_STR(x) MSG_STR_(x)
-
-MSG_EXTERN const char *msg_version(void) {
-  return MSG_STR(MSG_VERSION_MAJOR) "." MSG_STR(MSG_VERSION_MINOR) "." MSG_STR(MSG_VERSION_PATCH);
-}
+MSG_EXTERN const char *msg_version(void) { return MSG_VERSION_STRING; }

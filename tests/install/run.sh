@@ -6,8 +6,11 @@
 #     runs it and checks what it prints;
 #   - compiles a file that includes only <msg/msg.h>, and one that includes
 #     only <msg/backend.h>, with strict C11 flags (a header must stand alone);
-#   - checks that exactly the public headers are installed and that the
-#     shared library exports only public msg_ symbols.
+#   - checks that exactly the public headers are installed (msg/version.h
+#     among them) and that msg/version.h, msg_version(), libmsg.pc and the
+#     project version agree;
+#   - checks that the shared library exports only public msg_ symbols.
+# tests/install/subproject.sh covers embedding libmsg as a meson subproject.
 # Usage: tests/install/run.sh [SOURCE_DIR [MESON_OPTION...]], e.g.
 #   tests/install/run.sh . -Dpostgres=disabled
 # Exits non-zero on any failure.
@@ -47,7 +50,7 @@ export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 pkg-config --exists libmsg || fail "pkg-config cannot find libmsg in $PKG_CONFIG_PATH"
 
 headers=$(cd "$prefix/include" && find . -type f | sort | tr '\n' ' ')
-[[ "$headers" == "./msg/backend.h ./msg/msg.h " ]] || fail "installed headers are: $headers"
+[[ "$headers" == "./msg/backend.h ./msg/msg.h ./msg/version.h " ]] || fail "installed headers are: $headers"
 
 # The quickstart, built exactly as the README tells users to build it.
 cp "$src/examples/quickstart.c" "$work/quickstart.c"
@@ -108,6 +111,32 @@ for name in only_msg only_backend; do
     || fail "$name.c does not compile with ${strict[*]}"
   "$work/$name" || fail "$name did not run"
 done
+
+# One version number: the installed msg/version.h, the library's
+# msg_version(), libmsg.pc and the project version in meson.build agree.
+project_version=$(sed -n "s/^  version: '\([0-9.]*\)',\$/\1/p" "$src/meson.build")
+cat >"$work/version.c" <<'EOF'
+#include <msg/msg.h>
+#include <stdio.h>
+#include <string.h>
+
+int main(void) {
+  if (MSG_VERSION_NUMBER != MSG_VERSION_ENCODE(MSG_VERSION_MAJOR, MSG_VERSION_MINOR, MSG_VERSION_PATCH))
+    return 1;
+  if (MSG_VERSION_ENCODE(0, 9, 9) >= MSG_VERSION_ENCODE(1, 0, 0))
+    return 1;
+  printf("%s %s %d.%d.%d\n", MSG_VERSION_STRING, msg_version(), MSG_VERSION_MAJOR, MSG_VERSION_MINOR,
+         MSG_VERSION_PATCH);
+  return strcmp(MSG_VERSION_STRING, msg_version()) != 0;
+}
+EOF
+# shellcheck disable=SC2046 # pkg-config's output is a list of words
+"$cc" "${strict[@]}" "$work/version.c" $(pkg-config --cflags --libs libmsg) -o "$work/version" \
+  || fail "version.c does not compile"
+versions=$("$work/version") || fail "msg/version.h and msg_version() disagree: $versions"
+[[ "$versions" == "$project_version $project_version $project_version" ]] \
+  || fail "versions are '$versions', the project's is '$project_version'"
+[[ $(pkg-config --modversion libmsg) == "$project_version" ]] || fail "libmsg.pc has another version"
 
 # Only the public API is exported: every defined dynamic symbol is a msg_
 # name that the installed headers declare (so no internal msg__ helper).

@@ -44,11 +44,13 @@ extern "C" {
  * Version
  * ------------------------------------------------------------------------ */
 
-#define MSG_VERSION_MAJOR 0
-#define MSG_VERSION_MINOR 1
-#define MSG_VERSION_PATCH 0
+/* MSG_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _NUMBER, generated from the
+ * project version at build time (installed beside this header). */
+#include <msg/version.h>
 
-/* The library's version as "MAJOR.MINOR.PATCH". Static storage; never free. */
+/* The library's version as "MAJOR.MINOR.PATCH": the MSG_VERSION_STRING the
+ * library was built with, which may differ from the header a program was
+ * compiled with. Static storage; never free. */
 MSG_EXTERN const char *msg_version(void);
 
 /* ---------------------------------------------------------------------------
