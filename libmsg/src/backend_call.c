@@ -5,6 +5,8 @@
  */
 #include "backend_call.h"
 
+#include "conditions.h"
+
 /* Members present since version 1 of the vtable; later members will name
  * their own version here. */
 #define HAS_METHOD(backend, member, since) ((backend)->version >= (since) && (backend)->member)
@@ -77,10 +79,25 @@ int msg__call_insert(msg_store *store, msg_backend_conn *conn, const msg_backend
   return rc == MSG_ERR_CONFLICT ? rc : account(store, rc, &scratch, err, "insert");
 }
 
-int msg__call_query(msg_store *store, msg_backend_conn *conn, const msg_backend_query *query,
+/* Refuses the lowest condition of `missing` (a stable answer), naming the
+ * filter field it comes from in the message and in err->field. */
+static int refuse_condition(msg_store *store, uint32_t missing, msg_error *err) {
+  uint32_t bit = missing & (~missing + 1u);
+  return msg_error_set(err, MSG_ERR_UNSUPPORTED, msg__condition_field(bit),
+                       "the %s backend cannot query messages by %s%s", store->scheme,
+                       msg__condition_field(bit), msg__condition_detail(bit));
+}
+
+int msg__call_query(msg_store *store, msg_backend_conn *conn, msg_backend_query *query,
                     msg_backend_rows *rows, msg_error *err) {
   if (!HAS_METHOD(store->backend, query, 1))
     return unsupported(store, err, "query messages");
+  /* Computed here, the one door every query goes through, so no caller can
+   * send a query whose bits disagree with its values. */
+  query->conditions = msg__query_conditions(query);
+  uint32_t missing = query->conditions & ~msg__backend_supports(store->backend);
+  if (missing)
+    return refuse_condition(store, missing, err);
   msg_error scratch = {0};
   int rc = store->backend->query(store->backend, conn, query, rows, &scratch);
   return account(store, rc, &scratch, err, "query");

@@ -15,7 +15,9 @@ void msg__call_disconnect(msg_store *store, msg_backend_conn *conn);
 int msg__call_migrate(msg_store *store, msg_backend_conn *conn, msg_error *err);
 int msg__call_insert(msg_store *store, msg_backend_conn *conn, const msg_backend_record *record,
                      msg_backend_rows *existing, msg_error *err);
-int msg__call_query(msg_store *store, msg_backend_conn *conn, const msg_backend_query *query,
+/* Fills query->conditions, then refuses (MSG_ERR_UNSUPPORTED, naming the
+ * condition) a query with one the backend does not declare in `supports`. */
+int msg__call_query(msg_store *store, msg_backend_conn *conn, msg_backend_query *query,
                     msg_backend_rows *rows, msg_error *err);
 int msg__call_ping(msg_store *store, msg_backend_conn *conn, msg_error *err);
 void msg__call_free(msg_backend *backend);

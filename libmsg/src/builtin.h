@@ -8,6 +8,15 @@
 
 #include <msg/backend.h>
 
+/* The columns every built-in backend selects to read a message, in the
+ * order of msg_message. Both dialects spell them the same way; the rest of
+ * each statement is the backend's own SQL. */
+#define MSG_BUILTIN_MESSAGE_COLUMNS                                                                \
+  "message_id, account_id, sender_number, receiver_number, body, created_at"
+
+/* The conditions both built-in backends handle: every one this libmsg knows. */
+#define MSG_BUILTIN_SUPPORTS MSG_COND_ALL
+
 /* libmsg/backends/sqlite: scheme "sqlite". */
 int msg__sqlite_open(msg_backend **out, unsigned int *pool_size, const char *uri,
                      const msg_store_options *opts, void *payload, msg_error *err);

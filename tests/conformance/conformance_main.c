@@ -1,5 +1,6 @@
 /*
- * The conformance runner: one binary, every case, any store.
+ * The command line of the conformance suite: one binary, every case, any
+ * store. The runner is tests/check_main.c, the list of suites meson.build.
  *
  *   conformance URI [--fresh]
  *
@@ -13,6 +14,8 @@
  * handle.
  */
 #include "conformance.h"
+
+#include "check_main.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -55,7 +58,11 @@ static int remove_sqlite_file(const char *uri) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+check_prepare_fn conf_prepare;
+check_wants_fn conf_wants;
+
+/* Every suite runs, on the store the command line names. */
+int conf_prepare(int argc, char **argv, const char **only) {
   if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "--fresh") != 0)) {
     fprintf(stderr, "usage: %s URI|env:NAME [--fresh]\n", argv[0]);
     return EXIT_FAILURE;
@@ -73,22 +80,10 @@ int main(int argc, char **argv) {
   }
   if (argc == 3 && remove_sqlite_file(conf_uri) != 0)
     return EXIT_FAILURE;
+  *only = NULL;
+  return -1;
+}
 
-  SRunner *runner = srunner_create(conformance_store_suite());
-  srunner_add_suite(runner, conformance_time_suite());
-  srunner_add_suite(runner, conformance_create_suite());
-  srunner_add_suite(runner, conformance_get_suite());
-  srunner_add_suite(runner, conformance_list_suite());
-  srunner_add_suite(runner, conformance_cursor_suite());
-  srunner_add_suite(runner, conformance_search_suite());
-  srunner_add_suite(runner, conformance_text_suite());
-  srunner_add_suite(runner, conformance_idempotency_suite());
-  srunner_add_suite(runner, conformance_concurrency_suite());
-  if (conf_uri_is_persistent())
-    srunner_add_suite(runner, conformance_reopen_suite());
-
-  srunner_run_all(runner, CK_ENV);
-  int failed = srunner_ntests_failed(runner);
-  srunner_free(runner);
-  return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+int conf_wants(const char *suite) {
+  return strcmp(suite, "reopen") != 0 || conf_uri_is_persistent();
 }

@@ -1,5 +1,7 @@
 /*
- * Runner of the PostgreSQL tests that use only the public API:
+ * The command line of the PostgreSQL tests that use only the public API,
+ * read for the shared runner (tests/check_main.c; the suites are listed in
+ * meson.build):
  *
  *   postgres-tests SUITE      SUITE: migrate, outage, idempotency, secrets
  *
@@ -10,24 +12,16 @@
  */
 #include "pgtest_suites.h"
 
+#include "check_main.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-  const char *name;
-  Suite *(*make)(void);
-  int needs_cluster;
-} suites[] = {
-    {"migrate", pgt_migrate_suite, 0},
-    {"outage", pgt_outage_suite, 1},
-    {"idempotency", pgt_idempotency_suite, 0},
-    {"secrets", pgt_secrets_suite, 0},
-};
-
-static const char *missing_env(int needs_cluster) {
+static const char *missing_env(const char *suite) {
   if (!pgt_uri())
     return "MSG_TEST_PG_URI";
+  int needs_cluster = strcmp(suite, "outage") == 0;
   if (needs_cluster && !getenv("MSG_TEST_PG_DIR"))
     return "MSG_TEST_PG_DIR";
   if (needs_cluster && !getenv("MSG_TEST_PG_CLUSTER"))
@@ -35,21 +29,18 @@ static const char *missing_env(int needs_cluster) {
   return NULL;
 }
 
-int main(int argc, char **argv) {
-  for (size_t i = 0; argc == 2 && i < sizeof suites / sizeof suites[0]; i++) {
-    if (strcmp(argv[1], suites[i].name) != 0)
-      continue;
-    const char *missing = missing_env(suites[i].needs_cluster);
-    if (missing) {
-      fprintf(stderr, "postgres-tests: %s is not set (an error unless MSG_ALLOW_SKIP=1)\n", missing);
-      return PGT_EXIT_SKIP;
-    }
-    SRunner *runner = srunner_create(suites[i].make());
-    srunner_run_all(runner, CK_NORMAL);
-    int failed = srunner_ntests_failed(runner);
-    srunner_free(runner);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+check_prepare_fn pgt_prepare;
+
+int pgt_prepare(int argc, char **argv, const char **only) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s migrate|outage|idempotency|secrets\n", argv[0]);
+    return EXIT_FAILURE;
   }
-  fprintf(stderr, "usage: %s migrate|outage|idempotency|secrets\n", argv[0]);
-  return EXIT_FAILURE;
+  const char *missing = missing_env(argv[1]);
+  if (missing) {
+    fprintf(stderr, "postgres-tests: %s is not set (an error unless MSG_ALLOW_SKIP=1)\n", missing);
+    return PGT_EXIT_SKIP;
+  }
+  *only = argv[1];
+  return -1;
 }

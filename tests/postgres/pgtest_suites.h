@@ -1,6 +1,7 @@
 /*
  * The suites of the PostgreSQL tests (one file each) and what each needs
- * from the environment; pgtest_main.c runs one of them by name.
+ * from the environment; listed in meson.build, run one by name through
+ * tests/check_main.c with pgtest_main.c reading the command line.
  */
 #ifndef PGTEST_SUITES_H
 #define PGTEST_SUITES_H

@@ -2,6 +2,8 @@
  * The API keys file parser and lookup (server/apikeys.c): the accepted
  * forms, every refusal with its line number, and lookups by token.
  */
+#include "server_unit.h"
+
 #include "apikeys.h"
 
 #include <check.h>
@@ -168,7 +170,7 @@ START_TEST(load_reads_files_and_reports_missing_ones) {
 }
 END_TEST
 
-int main(void) {
+Suite *apikeys_suite(void) {
   Suite *s = suite_create("apikeys");
   TCase *tc = tcase_create("apikeys");
   tcase_add_checked_fixture(tc, setup, NULL);
@@ -180,9 +182,5 @@ int main(void) {
   tcase_add_test(tc, refuses_each_malformed_line);
   tcase_add_test(tc, load_reads_files_and_reports_missing_ones);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return s;
 }

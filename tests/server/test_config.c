@@ -6,6 +6,8 @@
  * are written out here on purpose: they are the documented limits, and a
  * change to the table must show up as a failing test.
  */
+#include "server_unit.h"
+
 #include "config.h"
 
 #include <check.h>
@@ -185,7 +187,7 @@ START_TEST(the_defaults_are_within_the_bounds) {
 }
 END_TEST
 
-int main(void) {
+Suite *config_suite(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("config");
   tcase_add_loop_test(tc, each_maximum_is_accepted_and_one_more_refused, 0, (int)BOUND_COUNT);
@@ -194,9 +196,5 @@ int main(void) {
   tcase_add_test(tc, the_listen_port_goes_from_0_to_65535);
   tcase_add_test(tc, the_defaults_are_within_the_bounds);
   suite_add_tcase(s, tc);
-  SRunner *sr = srunner_create(s);
-  srunner_run_all(sr, CK_NORMAL);
-  int failed = srunner_ntests_failed(sr);
-  srunner_free(sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return s;
 }

@@ -1,6 +1,6 @@
 /*
  * Shared declarations of the SQLite backend's own tests: one check suite
- * per concern, listed once in sqlite_main.c, and a fixture that opens the
+ * per concern, listed once in meson.build, and a fixture that opens the
  * backend directly (no core, no pool) on a file in a fresh temporary folder,
  * so a test can reach the connection's sqlite3 handle.
  */

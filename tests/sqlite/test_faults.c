@@ -14,6 +14,7 @@
  * fails that one).
  */
 #include "sqlite_test.h"
+#include "conditions.h"
 
 #include "rows.h"
 
@@ -127,6 +128,7 @@ static int search_word(const char *term, msg_error *err) {
   const char *const terms[] = {term};
   msg_backend_query q = {.terms = terms, .term_count = 1, .limit = 10};
   msg__rows_clear(&rows);
+  q.conditions = msg__query_conditions(&q);
   return store.backend->query(store.backend, store.conn, &q, &rows, err);
 }
 

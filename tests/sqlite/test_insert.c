@@ -6,6 +6,7 @@
  * message survives the death of its process.
  */
 #include "sqlite_test.h"
+#include "conditions.h"
 
 #include "rows.h"
 
@@ -48,6 +49,7 @@ static int search_word(const char *term, msg_error *err) {
   const char *const terms[] = {term};
   msg_backend_query q = {.terms = terms, .term_count = 1, .limit = 10};
   msg__rows_clear(&rows);
+  q.conditions = msg__query_conditions(&q);
   return store.backend->query(store.backend, store.conn, &q, &rows, err);
 }
 
@@ -146,6 +148,7 @@ START_TEST(insert__keeps_no_body_apart_from_empty_body) {
   assert_status(insert(&b, NULL, "", &err), err, MSG_OK);
   msg_backend_query q = {.limit = 10};
   msg__rows_clear(&rows);
+  q.conditions = msg__query_conditions(&q);
   assert_status(store.backend->query(store.backend, store.conn, &q, &rows, &err), err, MSG_OK);
   ck_assert_uint_eq(rows.count, 2);
   ck_assert_str_eq(rows.items[0].message_id, id_b);

@@ -4,6 +4,7 @@
  * pool may close them all) and ends with the store.
  */
 #include "sqlite_test.h"
+#include "conditions.h"
 
 #include "rows.h"
 
@@ -25,6 +26,7 @@ static size_t count_messages(test_store *s, msg_backend_conn *conn) {
   msg_backend_rows rows;
   msg__rows_init(&rows);
   msg_error err = {0};
+  q.conditions = msg__query_conditions(&q);
   assert_status(s->backend->query(s->backend, conn, &q, &rows, &err), err, MSG_OK);
   size_t count = rows.count;
   msg__rows_clear(&rows);

@@ -282,6 +282,7 @@ int fake_open_fn(msg_backend **out, unsigned int *pool_size, const char *uri,
   fake->parent.query = omit & FAKE_NO_QUERY ? NULL : fake_query;
   fake->parent.ping = omit & FAKE_NO_PING ? NULL : fake_ping;
   fake->parent.free = omit & FAKE_NO_FREE ? NULL : fake_free;
+  fake->parent.supports = MSG_COND_ALL; /* read only from version 2 on */
   fake->migrate_status = config->migrate_status;
   fake->refuse_connects = config->refuse_connects;
   config->backend = fake;

@@ -1,6 +1,6 @@
 /*
  * Shared declarations of the unit tests: one check suite per core module,
- * listed once in unit_main.c, and the assertions every suite uses.
+ * listed once in meson.build, and the assertions every suite uses.
  */
 #ifndef MSG_TEST_UNIT_H
 #define MSG_TEST_UNIT_H
@@ -22,6 +22,7 @@ Suite *pool_suite(void);
 Suite *message_suite(void);
 Suite *page_suite(void);
 Suite *oom_suite(void);
+Suite *supports_suite(void);
 
 /* A test case whose tests each start from the same global state: the
  * registry as the library starts it (test schemes gone, built-ins back) and

@@ -247,6 +247,7 @@ int msg__postgres_open(msg_backend **out, unsigned int *pool_size, const char *u
   b->parent.query = msg__pg_query;
   b->parent.ping = msg__pg_ping;
   b->parent.free = pg_free;
+  b->parent.supports = MSG_BUILTIN_SUPPORTS;
   if (opts->pool_size == 0)
     *pool_size = PG_DEFAULT_POOL_SIZE;
   *out = &b->parent;

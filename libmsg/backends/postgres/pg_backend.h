@@ -10,11 +10,14 @@
 #ifndef MSG_PG_BACKEND_H
 #define MSG_PG_BACKEND_H
 
+#include "builtin.h"
+
 #include <libpq-fe.h>
 #include <msg/backend.h>
 
-/* The shapes of a search (see pg_query.c): 3 states (none, one value, many)
- * for each of the four sets, times 2^4 optional conditions. */
+/* The shapes of a search (see pg_query.c), numbered densely from the core's
+ * condition bits: 3 states (none, one value, many) for each of the four
+ * sets, times 2^4 optional conditions. */
 #define PG_SHAPE_COUNT (81 * 16)
 
 /* Parameters of the search statements (every shape declares all of them). */
@@ -123,8 +126,7 @@ int msg__pg_send_statement(pg_conn *c, unsigned char *prepared, const char *name
 int msg__pg_time_in_range(int64_t micros);
 
 /* The columns of a message, in the order msg__pg_push_row reads them. */
-#define PG_MESSAGE_COLUMNS                                                                         \
-  "message_id, account_id, sender_number, receiver_number, body, created_at"
+#define PG_MESSAGE_COLUMNS MSG_BUILTIN_MESSAGE_COLUMNS
 
 /* Rows of PG_MESSAGE_COLUMNS are fetched in binary (resultFormat 1), so ids,
  * numbers and times arrive as the server's own integers. */

@@ -1,8 +1,9 @@
 /*
  * Reading messages. As in the SQLite backend, the SQL depends only on the
- * query's shape (which filters are present, and whether each set has one
- * value or several), never on its values, so each connection prepares a
- * shape the first time it meets it and afterwards only binds values.
+ * query's shape, the condition bits the core computed (which filters are
+ * present, and whether each set has one value or several), never on its
+ * values, so each connection prepares a shape the first time it meets it
+ * and afterwards only binds values.
  *
  * A set of one value is compared with '=', so the planner sees an equality
  * on the index's leading column and reads that index newest first, stopping
@@ -32,9 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SET_NONE = 0, SET_ONE = 1, SET_MANY = 2 };
-enum { FLAG_AFTER = 1, FLAG_BEFORE = 2, FLAG_TERMS = 4, FLAG_CURSOR = 8 };
-
 /* Parameters are numbered by meaning, the same in every shape, so the binder
  * does not depend on which clauses a shape has. */
 enum {
@@ -53,18 +51,21 @@ enum {
 /* A parameter a shape does not use still needs a type to be prepared. */
 #define TEXT_OID 25
 
-static unsigned int set_state(size_t count) {
-  return count == 0 ? SET_NONE : count == 1 ? SET_ONE : SET_MANY;
+/* The state of the set whose _ONE bit is `one` (its _MANY bit is the next
+ * one up, see backend.h): 0 none, 1 one value, 2 several. */
+static unsigned int set_state(uint32_t conditions, uint32_t one) {
+  return conditions & one ? 1u : conditions & (one << 1) ? 2u : 0u;
 }
 
-/* The index of `q`'s shape, 0 .. PG_SHAPE_COUNT - 1. */
-static unsigned int shape_of(const msg_backend_query *q) {
-  unsigned int sets = set_state(q->account_id_count) + 3 * set_state(q->message_id_count) +
-                      9 * set_state(q->sender_number_count) +
-                      27 * set_state(q->receiver_number_count);
-  unsigned int flags = (q->has_created_after ? FLAG_AFTER : 0) |
-                       (q->has_created_before ? FLAG_BEFORE : 0) |
-                       (q->term_count ? FLAG_TERMS : 0) | (q->has_cursor ? FLAG_CURSOR : 0);
+/* The dense index of a query's conditions, 0 .. PG_SHAPE_COUNT - 1, which
+ * names its prepared statement. */
+static unsigned int shape_of(uint32_t c) {
+  unsigned int sets = set_state(c, MSG_COND_ACCOUNT_ONE) + 3 * set_state(c, MSG_COND_ID_ONE) +
+                      9 * set_state(c, MSG_COND_SENDER_ONE) +
+                      27 * set_state(c, MSG_COND_RECEIVER_ONE);
+  unsigned int flags = (c & MSG_COND_CREATED_AFTER ? 1u : 0u) |
+                       (c & MSG_COND_CREATED_BEFORE ? 2u : 0u) | (c & MSG_COND_TERMS ? 4u : 0u) |
+                       (c & MSG_COND_CURSOR ? 8u : 0u);
   return sets * 16 + flags;
 }
 
@@ -83,12 +84,13 @@ static void append(char **sql, const char *clause) {
   *sql = grown;
 }
 
-static void append_set(char **sql, Oid types[], const char *column, const char *type, size_t count,
-                       int param) {
+static void append_set(char **sql, Oid types[], const char *column, const char *type,
+                       uint32_t conditions, uint32_t one, int param) {
   char clause[96];
-  if (count == 0)
+  unsigned int state = set_state(conditions, one);
+  if (state == 0)
     return;
-  if (count == 1)
+  if (state == 1)
     snprintf(clause, sizeof clause, " AND %s = $%d::%s", column, param, type);
   else
     snprintf(clause, sizeof clause, " AND %s = ANY($%d::%s[])", column, param, type);
@@ -107,17 +109,18 @@ char *msg__pg_search_sql(const msg_backend_query *q, Oid types[PG_SEARCH_PARAMS]
   for (int i = 0; i < PG_SEARCH_PARAMS; i++)
     types[i] = TEXT_OID;
   char *sql = strdup("SELECT " PG_MESSAGE_COLUMNS " FROM messages WHERE true");
-  append_set(&sql, types, "account_id", "bigint", q->account_id_count, P_ACCOUNTS);
-  append_set(&sql, types, "message_id", "uuid", q->message_id_count, P_IDS);
-  append_set(&sql, types, "sender_number", "text", q->sender_number_count, P_SENDERS);
-  append_set(&sql, types, "receiver_number", "text", q->receiver_number_count, P_RECEIVERS);
-  if (q->has_created_after)
+  uint32_t c = q->conditions;
+  append_set(&sql, types, "account_id", "bigint", c, MSG_COND_ACCOUNT_ONE, P_ACCOUNTS);
+  append_set(&sql, types, "message_id", "uuid", c, MSG_COND_ID_ONE, P_IDS);
+  append_set(&sql, types, "sender_number", "text", c, MSG_COND_SENDER_ONE, P_SENDERS);
+  append_set(&sql, types, "receiver_number", "text", c, MSG_COND_RECEIVER_ONE, P_RECEIVERS);
+  if (c & MSG_COND_CREATED_AFTER)
     append_flag(&sql, types, " AND created_at > $5::timestamptz", P_AFTER, 0);
-  if (q->has_created_before)
+  if (c & MSG_COND_CREATED_BEFORE)
     append_flag(&sql, types, " AND created_at < $6::timestamptz", P_BEFORE, 0);
-  if (q->term_count)
+  if (c & MSG_COND_TERMS)
     append_flag(&sql, types, " AND search_tsv @@ $7::tsquery", P_TERMS, 0);
-  if (q->has_cursor)
+  if (c & MSG_COND_CURSOR)
     append_flag(&sql, types, " AND (created_at, message_id) < ($8::timestamptz, $9::uuid)",
                 P_CURSOR_TIME, P_CURSOR_ID);
   append_flag(&sql, types, " ORDER BY created_at DESC, message_id DESC LIMIT $10::bigint", P_LIMIT,
@@ -156,12 +159,12 @@ static void bind_query(pg_params *p, const msg_backend_query *q) {
 }
 
 int msg__pg_search_is_prepared(const msg_backend_query *q) {
-  size_t conditions = (q->account_id_count > 0) + (q->message_id_count > 0) +
-                      (q->sender_number_count > 0) + (q->receiver_number_count > 0) +
-                      q->has_created_after + q->has_created_before + (q->term_count > 0);
-  return conditions == 0 ||
-         (conditions == 1 && (q->account_id_count == 1 || q->message_id_count == 1 ||
-                              q->sender_number_count == 1 || q->receiver_number_count == 1));
+  const uint32_t one_value =
+      MSG_COND_ACCOUNT_ONE | MSG_COND_ID_ONE | MSG_COND_SENDER_ONE | MSG_COND_RECEIVER_ONE;
+  /* The keyset position is not a condition here: every shape may have one. */
+  uint32_t c = q->conditions & ~(uint32_t)MSG_COND_CURSOR;
+  /* No condition, or exactly one bit and that an equality on one value. */
+  return c == 0 || ((c & (c - 1)) == 0 && (c & one_value));
 }
 
 /* The SQL of a named shape is built only when it is first prepared. Not
@@ -221,7 +224,7 @@ void msg__pg_query_cache_free(pg_conn *c) {
 /* Sends `q` as its shape runs (see the top of this file). */
 static int send_query(pg_conn *c, const msg_backend_query *q, const pg_params *p, int *sent,
                       msg_error *err) {
-  unsigned int shape = shape_of(q);
+  unsigned int shape = shape_of(q->conditions);
   /* Behind a transaction pooler every shape goes unnamed, and the cached
    * SQL of the unnamed path saves rebuilding it. */
   if (msg__pg_search_is_prepared(q) && !c->backend->transaction_pooler)

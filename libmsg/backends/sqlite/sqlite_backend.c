@@ -39,6 +39,7 @@ int msg__sqlite_open(msg_backend **out, unsigned int *pool_size, const char *uri
   b->parent.query = msg__sqlite_query;
   b->parent.ping = msg__sqlite_ping;
   b->parent.free = sqlite_free;
+  b->parent.supports = MSG_BUILTIN_SUPPORTS;
   b->timeout_ms = opts->timeout_ms;
   int rc = msg__sqlite_uri_parse(b, uri, err);
   if (rc == MSG_OK && b->is_memory)

@@ -7,6 +7,8 @@
 #ifndef MSG_SQLITE_BACKEND_H
 #define MSG_SQLITE_BACKEND_H
 
+#include "builtin.h"
+
 #include <msg/backend.h>
 
 #include <sqlite3.h>
@@ -44,36 +46,40 @@ typedef struct sqlite_conn {
 } sqlite_conn;
 
 /*
- * A query's shape: which conditions it has. The SQL text of a search depends
- * on its shape only, never on its values. A set of one value gets its own bit
- * because it is compared with '=', which lets its index also give the order
- * (a list of one account is an index range scan, newest first, stopping at
- * the limit); a larger set is matched through json_each.
+ * A query's shape: the core's condition bits (msg_backend_query.conditions,
+ * MSG_COND_* of backend.h), which this backend handles all of, plus the two
+ * private bits below. The SQL text of a search depends on its shape only,
+ * never on its values. A set of one value has its own bit because it is
+ * compared with '=', which lets its index also give the order (a list of
+ * one account is an index range scan, newest first, stopping at the limit);
+ * a larger set is matched through json_each.
  */
 enum {
-  SQLITE_SHAPE_ACCOUNT_ONE = 1u << 0,
-  SQLITE_SHAPE_ACCOUNT_MANY = 1u << 1,
-  SQLITE_SHAPE_ID_ONE = 1u << 2,
-  SQLITE_SHAPE_ID_MANY = 1u << 3,
-  SQLITE_SHAPE_SENDER_ONE = 1u << 4,
-  SQLITE_SHAPE_SENDER_MANY = 1u << 5,
-  SQLITE_SHAPE_RECEIVER_ONE = 1u << 6,
-  SQLITE_SHAPE_RECEIVER_MANY = 1u << 7,
-  SQLITE_SHAPE_AFTER = 1u << 8,
-  SQLITE_SHAPE_BEFORE = 1u << 9,
-  SQLITE_SHAPE_TERMS = 1u << 10,
-  SQLITE_SHAPE_CURSOR = 1u << 11,
+  SQLITE_SHAPE_ACCOUNT_ONE = MSG_COND_ACCOUNT_ONE,
+  SQLITE_SHAPE_ACCOUNT_MANY = MSG_COND_ACCOUNT_MANY,
+  SQLITE_SHAPE_ID_ONE = MSG_COND_ID_ONE,
+  SQLITE_SHAPE_ID_MANY = MSG_COND_ID_MANY,
+  SQLITE_SHAPE_SENDER_ONE = MSG_COND_SENDER_ONE,
+  SQLITE_SHAPE_SENDER_MANY = MSG_COND_SENDER_MANY,
+  SQLITE_SHAPE_RECEIVER_ONE = MSG_COND_RECEIVER_ONE,
+  SQLITE_SHAPE_RECEIVER_MANY = MSG_COND_RECEIVER_MANY,
+  SQLITE_SHAPE_AFTER = MSG_COND_CREATED_AFTER,
+  SQLITE_SHAPE_BEFORE = MSG_COND_CREATED_BEFORE,
+  SQLITE_SHAPE_TERMS = MSG_COND_TERMS,
+  SQLITE_SHAPE_CURSOR = MSG_COND_CURSOR,
   /* With TERMS, how the words are matched (sqlite_text.c chooses per query).
    * Without WALK the word index drives: every message holding the words is
    * read and sorted, which suits rare words. With WALK the ordering index
    * drives, newest first, and each row is checked against sets of the
    * words' rowids (see SQLITE_PARAM_WINDOW), which stops at the limit and
-   * suits common words. */
-  SQLITE_SHAPE_WALK = 1u << 12,
+   * suits common words. In the bits the core leaves to backends. */
+  SQLITE_SHAPE_WALK = 1u << 24,
   /* Not a search: the statements sqlite_text.c runs to choose, cached with
    * the searches under these keys. */
-  SQLITE_SHAPE_HELPER = 1u << 13,
+  SQLITE_SHAPE_HELPER = 1u << 25,
 };
+_Static_assert(((SQLITE_SHAPE_WALK | SQLITE_SHAPE_HELPER) & ~MSG_COND_BACKEND_PRIVATE) == 0,
+               "the SQLite backend's own shape bits must not collide with the core's");
 
 /* The helper statements (SQLITE_SHAPE_HELPER | one of these). */
 enum {
@@ -113,9 +119,8 @@ enum {
 };
 
 /* The columns every statement that reads messages selects, in the order
- * msg__sqlite_push_row reads them. */
-#define SQLITE_MESSAGE_COLUMNS                                                                     \
-  "message_id, account_id, sender_number, receiver_number, body, created_at"
+ * msg__sqlite_push_row reads them (builtin.h). */
+#define SQLITE_MESSAGE_COLUMNS MSG_BUILTIN_MESSAGE_COLUMNS
 
 /* sqlite_uri.c: fills b->filename, is_memory and synchronous_full from a
  * "sqlite:..." URI. MSG_ERR_INVALID (field "uri") for anything else. */
@@ -151,7 +156,6 @@ int msg__sqlite_insert(msg_backend *backend, msg_backend_conn *conn,
                        msg_error *err);
 
 /* sqlite_shape.c */
-unsigned int msg__sqlite_shape(const msg_backend_query *query);
 /* The SELECT text of the search statement for `shape`, or of a helper
  * statement (also what the query-plan tests inspect). Caller frees with
  * sqlite3_free; NULL when out of memory. */

@@ -93,7 +93,7 @@ static int run(sqlite_conn *c, sqlite3_stmt *s, const msg_backend_query *query,
 int msg__sqlite_query(msg_backend *backend, msg_backend_conn *conn, const msg_backend_query *query,
                       msg_backend_rows *rows, msg_error *err) {
   sqlite_conn *c = (sqlite_conn *)conn;
-  sqlite_text_plan plan = {.shape = msg__sqlite_shape(query)};
+  sqlite_text_plan plan = {.shape = query->conditions};
   int rc = plan.shape & SQLITE_SHAPE_TERMS ? msg__sqlite_text_plan(c, query, &plan, err) : MSG_OK;
   sqlite3_stmt *s = NULL;
   if (rc == MSG_OK)

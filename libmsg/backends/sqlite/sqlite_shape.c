@@ -25,20 +25,6 @@
  */
 #include "sqlite_backend.h"
 
-static unsigned int set_bits(size_t count, unsigned int one, unsigned int many) {
-  return count == 0 ? 0 : count == 1 ? one : many;
-}
-
-unsigned int msg__sqlite_shape(const msg_backend_query *q) {
-  return set_bits(q->account_id_count, SQLITE_SHAPE_ACCOUNT_ONE, SQLITE_SHAPE_ACCOUNT_MANY) |
-         set_bits(q->message_id_count, SQLITE_SHAPE_ID_ONE, SQLITE_SHAPE_ID_MANY) |
-         set_bits(q->sender_number_count, SQLITE_SHAPE_SENDER_ONE, SQLITE_SHAPE_SENDER_MANY) |
-         set_bits(q->receiver_number_count, SQLITE_SHAPE_RECEIVER_ONE, SQLITE_SHAPE_RECEIVER_MANY) |
-         (q->has_created_after ? SQLITE_SHAPE_AFTER : 0u) |
-         (q->has_created_before ? SQLITE_SHAPE_BEFORE : 0u) |
-         (q->term_count > 0 ? SQLITE_SHAPE_TERMS : 0u) | (q->has_cursor ? SQLITE_SHAPE_CURSOR : 0u);
-}
-
 /* `mark` is "+" to keep the column's index from driving, else "". */
 static void append_set(sqlite3_str *sql, unsigned int shape, unsigned int one, unsigned int many,
                        const char *mark, const char *column, int param) {

@@ -19,6 +19,16 @@
  * says it exists. Every method except `free` is optional (NULL): the core
  * answers MSG_ERR_UNSUPPORTED for an operation whose method is missing.
  *
+ * Conditions (since version 2). A backend declares in `supports` which
+ * conditions of a query (MSG_COND_* bits: one or several values per set,
+ * time bounds, words, cursor) it handles, the way a virtual table claims
+ * each constraint in sqlite3_index_info. The core computes every query's
+ * bits once, puts them in msg_backend_query.conditions, and answers
+ * MSG_ERR_UNSUPPORTED, naming the filter field, for a query with a
+ * condition the backend did not declare, so a backend written for this
+ * version cannot silently ignore a filter added later and return too many
+ * rows. The bits are also a ready cache key for prepared statements.
+ *
  * Connections. When `connect` is set, the core keeps a pool of connections
  * per store: each call borrows one, passes it to the method, and returns it.
  * A connection is used by one thread at a time. A method that returns
@@ -41,7 +51,8 @@
 extern "C" {
 #endif
 
-#define MSG_BACKEND_VERSION 1
+/* 2: `supports` appended to msg_backend and `conditions` to msg_backend_query. */
+#define MSG_BACKEND_VERSION 2
 
 typedef struct msg_backend msg_backend;
 
@@ -63,6 +74,40 @@ typedef struct msg_backend_record {
    */
   const char *search_text;
 } msg_backend_record;
+
+/*
+ * The conditions of a query, as bits (msg_backend_query.conditions and
+ * msg_backend.supports). The core computes them once per query, so every
+ * backend classifies a query the same way and may use the bits, as they
+ * are, as the key of its statement or plan cache: the SQL of a query
+ * depends on which conditions it has, never on its values. A set has a
+ * _ONE bit when it holds exactly one value and a _MANY bit when it holds
+ * several; never both. Bits are only ever added, each with the backend
+ * version that introduced it; bits 24 and up stay free for a backend's own
+ * use (the core never sets them).
+ */
+enum {
+  MSG_COND_ACCOUNT_ONE = 1u << 0,
+  MSG_COND_ACCOUNT_MANY = 1u << 1,
+  MSG_COND_ID_ONE = 1u << 2,
+  MSG_COND_ID_MANY = 1u << 3,
+  MSG_COND_SENDER_ONE = 1u << 4,
+  MSG_COND_SENDER_MANY = 1u << 5,
+  MSG_COND_RECEIVER_ONE = 1u << 6,
+  MSG_COND_RECEIVER_MANY = 1u << 7,
+  MSG_COND_CREATED_AFTER = 1u << 8,
+  MSG_COND_CREATED_BEFORE = 1u << 9,
+  MSG_COND_TERMS = 1u << 10,
+  MSG_COND_CURSOR = 1u << 11
+};
+
+/* Every condition of backend version 1: what the core assumes a backend
+ * whose version predates `supports` handles. */
+#define MSG_COND_V1 0x0fffu
+/* Every condition this libmsg knows. */
+#define MSG_COND_ALL MSG_COND_V1
+/* The bits a backend may use for its own cache keys (never set by the core). */
+#define MSG_COND_BACKEND_PRIVATE 0xff000000u
 
 /*
  * A query. Rows must come back ordered by created_at descending, then
@@ -96,6 +141,10 @@ typedef struct msg_backend_query {
   int64_t cursor_created_at;
   const char *cursor_message_id;
   size_t limit; /* 1 .. MSG_LIMIT_MAX + 1 */
+  /* Since version 2: the MSG_COND_* bits of the conditions above, computed
+   * by the core. Every bit set is one the backend declared in `supports`
+   * (the core refuses the query otherwise). */
+  uint32_t conditions;
 } msg_backend_query;
 
 struct msg_backend {
@@ -133,6 +182,15 @@ struct msg_backend {
   /* Required. Releases the backend and everything it owns; called once, after
    * every connection has been disconnected. */
   void (*free)(msg_backend *backend);
+
+  /*
+   * Since version 2: the MSG_COND_* bits of the conditions `query` handles.
+   * The core answers MSG_ERR_UNSUPPORTED, naming the condition, for a query
+   * with any other, so a backend never silently ignores a filter it does
+   * not know and returns too many rows. A backend of version 1 is taken to
+   * handle exactly MSG_COND_V1.
+   */
+  uint32_t supports;
 };
 
 /*
