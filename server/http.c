@@ -25,6 +25,7 @@
 #include <openssl/rand.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,46 @@ static int valid_request_id(const char *id) {
   return 1;
 }
 
+/* splitmix64's finaliser: a bijection on 64 bits that scatters its input. */
+static uint64_t mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/* 16 bytes for the next request id of this worker thread. RAND_bytes costs
+ * a getpid() system call on every call (OpenSSL checks for a fork), so each
+ * thread draws 16 random bytes once and derives its ids from them: the low
+ * half is mix64(salt + n) for the thread's n-th id, which never repeats in
+ * a thread because mix64 is a bijection; the high half is mix64(key ^ low),
+ * so two threads (different random keys) only give the same id if their
+ * keys are equal, a 2^-64 chance. msg-server never forks, so a thread's
+ * state is never shared with a child. 0 on success, -1 when the generator
+ * could not seed (tried again on the next request). */
+static int next_request_id_bytes(unsigned char out[16]) {
+  static _Thread_local struct {
+    int seeded;
+    uint64_t key, salt, count;
+  } state;
+  if (!state.seeded) {
+    unsigned char seed[16];
+    if (RAND_bytes(seed, sizeof seed) != 1)
+      return -1;
+    memcpy(&state.key, seed, 8);
+    memcpy(&state.salt, seed + 8, 8);
+    state.seeded = 1;
+  }
+  uint64_t low = mix64(state.salt + state.count++);
+  uint64_t high = mix64(state.key ^ low);
+  for (int i = 0; i < 8; i++) {
+    out[i] = (unsigned char)(high >> (56 - 8 * i));
+    out[8 + i] = (unsigned char)(low >> (56 - 8 * i));
+  }
+  return 0;
+}
+
 void msg__http_assign_request_id(request_ctx *req) {
   const char *given = req->info ? msg__http_header(req, "X-Request-Id") : NULL;
   if (valid_request_id(given)) {
@@ -70,7 +111,7 @@ void msg__http_assign_request_id(request_ctx *req) {
   unsigned char raw[16];
   /* Ids only need to be unique, not secret: if the generator fails, a
    * process-wide counter still tells requests apart. */
-  if (RAND_bytes(raw, sizeof raw) != 1) {
+  if (next_request_id_bytes(raw) != 0) {
     static atomic_ullong fallback;
     snprintf(req->request_id, sizeof req->request_id, "local-%llu",
              (unsigned long long)atomic_fetch_add(&fallback, 1));
@@ -87,6 +128,50 @@ void msg__http_assign_request_id(request_ctx *req) {
 void msg__http_set_cause(request_ctx *req, const char *cause) {
   if (!req->cause && cause)
     req->cause = strdup(cause);
+}
+
+/* Bodies up to this size go out in the same send as the headers; above it
+ * the copy costs more than the second system call saves. */
+#define ONE_SEND_MAX_BYTES (256 * 1024)
+
+static const char response_head_format[] = "HTTP/1.1 %d %s\r\n"
+                                           "Content-Type: %s\r\n"
+                                           "Content-Length: %zu\r\n"
+                                           "X-Request-Id: %s\r\n"
+                                           "Cache-Control: no-store\r\n"
+                                           "X-Content-Type-Options: nosniff\r\n"
+                                           "%s%s\r\n";
+
+/* Writes the status line, the headers and, unless body is NULL (HEAD), the
+ * body. Headers and body are formatted into one buffer (owned and freed
+ * here) and written with one mg_write, so a keep-alive response costs one
+ * sendto() and not two. When that buffer cannot be had (a body over
+ * ONE_SEND_MAX_BYTES, no memory) the headers and the body go out in two
+ * writes, as they always did. */
+static void send_response(struct mg_connection *conn, int status, const char *content_type,
+                          const char *request_id, const char *connection_header,
+                          const char *extra_headers, const char *body, size_t body_len) {
+  const char *title = msg__problem_title(status);
+  const char *extra = extra_headers ? extra_headers : "";
+  size_t send_len = body ? body_len : 0;
+  int head_len = snprintf(NULL, 0, response_head_format, status, title, content_type, body_len,
+                          request_id, connection_header, extra);
+  char *buffer = NULL;
+  if (head_len > 0 && send_len <= ONE_SEND_MAX_BYTES)
+    buffer = malloc((size_t)head_len + 1 + send_len);
+  if (buffer) {
+    snprintf(buffer, (size_t)head_len + 1, response_head_format, status, title, content_type,
+             body_len, request_id, connection_header, extra);
+    if (send_len > 0)
+      memcpy(buffer + head_len, body, send_len);
+    mg_write(conn, buffer, (size_t)head_len + send_len);
+    free(buffer);
+    return;
+  }
+  int n = mg_printf(conn, response_head_format, status, title, content_type, body_len, request_id,
+                    connection_header, extra);
+  if (n > 0 && send_len > 0)
+    mg_write(conn, body, send_len);
 }
 
 void msg__http_respond(request_ctx *req, int status, const char *content_type,
@@ -107,18 +192,9 @@ void msg__http_respond(request_ctx *req, int status, const char *content_type,
   if (!closing && http10)
     connection_header = "Connection: keep-alive\r\n";
   const char *method = req->info->request_method;
-  int n = mg_printf(req->conn,
-                    "HTTP/1.1 %d %s\r\n"
-                    "Content-Type: %s\r\n"
-                    "Content-Length: %zu\r\n"
-                    "X-Request-Id: %s\r\n"
-                    "Cache-Control: no-store\r\n"
-                    "X-Content-Type-Options: nosniff\r\n"
-                    "%s%s\r\n",
-                    status, msg__problem_title(status), content_type, body_len, req->request_id,
-                    connection_header, extra_headers ? extra_headers : "");
-  if (n > 0 && body_len > 0 && !(method && strcmp(method, "HEAD") == 0))
-    mg_write(req->conn, body, body_len);
+  int head_only = method && strcmp(method, "HEAD") == 0;
+  send_response(req->conn, status, content_type, req->request_id, connection_header,
+                extra_headers, head_only ? NULL : body, body_len);
   req->status = status;
   req->bytes_sent = body_len;
   /* civetweb reads and throws away whatever the handler left of the body
