@@ -18,7 +18,7 @@ static void teardown(void) {
 
 static void parse(const char *qs) {
   const char *why = NULL;
-  ck_assert_msg(msg__query_parse(&q, qs, &why) == QUERY_OK, "'%s': %s", qs, why ? why : "?");
+  ck_assert_msg(msg__query_parse(&q, qs, &why) == QUERY_OK, "'%s': %s", qs ? qs : "(null)", why ? why : "?");
 }
 
 START_TEST(params__integer_reads_signed_decimals) {
