@@ -19,7 +19,7 @@ import ctypes
 import datetime
 import threading
 import weakref
-from typing import Iterator, Optional, Sequence, Tuple, Union
+from typing import Callable, Iterator, Optional, Sequence, Tuple, Union
 
 from . import _convert, _native, errors
 from .types import Message, Page, StoreStats
@@ -262,13 +262,7 @@ class Store:
     def iter_list(self, account_id: int, *, limit: Optional[int] = None) -> Iterator[Message]:
         """Every message of an account, newest first, fetched a page of
         ``limit`` at a time as the iteration needs them."""
-        cursor = None
-        while True:
-            page = self.list(account_id, limit=limit, cursor=cursor)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+        return _walk(lambda cursor: self.list(account_id, limit=limit, cursor=cursor))
 
     def iter_search(
         self,
@@ -288,13 +282,7 @@ class Store:
             receiver_number=receiver_number, created_after=created_after,
             created_before=created_before, q=q,
         )
-        cursor = None
-        while True:
-            page = self.search(**filters, limit=limit, cursor=cursor)
-            yield from page.items
-            if page.next_cursor is None:
-                return
-            cursor = page.next_cursor
+        return _walk(lambda cursor: self.search(**filters, limit=limit, cursor=cursor))
 
     # -- helpers ----------------------------------------------------------
 
@@ -318,3 +306,16 @@ class Store:
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
         return f"<libmsg.Store {state}>"
+
+
+def _walk(fetch: Callable[[Optional[str]], Page]) -> Iterator[Message]:
+    """The messages of every page fetch(cursor) returns, from the first page
+    (cursor None) until one has no next_cursor; each page is fetched only
+    when the iteration reaches it (like Go's Pages)."""
+    cursor = None
+    while True:
+        page = fetch(cursor)
+        yield from page.items
+        if page.next_cursor is None:
+            return
+        cursor = page.next_cursor
